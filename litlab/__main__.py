@@ -1,0 +1,3 @@
+from litlab.cli import main
+
+main()

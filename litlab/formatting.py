@@ -1,0 +1,103 @@
+"""Plain-text rendering of library results for the terminal."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from litlab.ingest.report import IngestReport
+
+
+def tqdm_progress(description: str, total: int) -> Callable[[int], None]:
+    """A progress bar on stderr for one stage; returns its advance function."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=description, unit="file", leave=False,
+               disable=total < 2)
+    def advance(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+    return advance
+
+
+def _name(path: str) -> str:
+    return Path(path).name
+
+
+def format_ingest_report(report: IngestReport) -> str:
+    """What was stored, merged, rejected and linked, one block per input."""
+    lines: list[str] = []
+    for imp in report.imports:
+        if imp.status == "unchanged":
+            lines.append(f"{_name(imp.file)}: unchanged, {imp.message}")
+            continue
+        if imp.status == "failed":
+            lines.append(f"{_name(imp.file)}: FAILED: {imp.message}")
+            continue
+        lines.append(
+            f"{_name(imp.file)} [{imp.format}, {imp.encoding}]: {imp.rows_read} rows read -> "
+            f"{imp.stored} stored, {imp.duplicates} duplicates, {imp.rejected} rejected"
+        )
+        if imp.duplicate_reasons:
+            merged = ", ".join(f"{n} by {r}" for r, n in sorted(imp.duplicate_reasons.items()))
+            lines.append(f"  duplicates merged: {merged}; {imp.enriched} kept records enriched")
+        for reason, n in imp.reject_reasons.items():
+            lines.append(f"  rejected {n}: {reason}")
+        if imp.reject_lines:
+            more = " ..." if imp.rejected > len(imp.reject_lines) else ""
+            lines.append(f"  rejected lines: {', '.join(map(str, imp.reject_lines))}{more}")
+        if imp.message:
+            lines.append(f"  note: {imp.message}")
+    if report.documents:
+        new = [d for d in report.documents if d.status != "unchanged"]
+        linked = sum(1 for d in new if d.record_id is not None)
+        lines.append(f"PDFs: {len(report.documents)} given, {len(new)} new, "
+                     f"{len(report.documents) - len(new)} unchanged; {linked} of the new linked")
+        for d in new:
+            where = (f"record {d.record_id} ({d.link_method})" if d.record_id is not None
+                     else "not linked")
+            detail = f"{d.pages} pages, {d.chunks} chunks" + (f" ({d.error})" if d.error else "")
+            lines.append(f"  {_name(d.file)}: {d.status}, {detail}; {where}")
+    if report.relinked:
+        lines.append(f"{report.relinked} earlier PDFs linked to records that arrived now")
+    for path, why in report.skipped:
+        lines.append(f"skipped {path}: {why}")
+    if not report.changed and not any(i.status == "failed" for i in report.imports):
+        lines.append("Nothing changed: every input is already in the corpus.")
+    return "\n".join(lines)
+
+
+def _bar(n: int, most: int, width: int = 30) -> str:
+    return "#" * max(1, round(width * n / most)) if most else ""
+
+
+def format_stats(stats: dict) -> str:
+    """The `litlab info` summary."""
+    docs = stats["documents"]
+    lines = [
+        f"records: {stats['records']} ({stats['with_abstract']} with abstract, "
+        f"{stats['with_doi']} with DOI); duplicates merged: {stats['duplicates']}; "
+        f"rejected rows: {stats['rejected']}",
+        f"PDFs: {docs['total']} ({docs['linked']} linked to records, {docs['failed']} failed), "
+        f"{docs['pages']} pages, {docs['chunks']} chunks",
+    ]
+    if stats["years"]:
+        lines.append("\nby year:")
+        most = max(y["n"] for y in stats["years"])
+        lines += [f"  {y['year'] or '?':>6}  {y['n']:>5}  {_bar(y['n'], most)}" for y in stats["years"]]
+    if stats["types"]:
+        lines.append("\nby document type:")
+        lines += [f"  {t['n']:>5}  {t['type'] or '(none)'}" for t in stats["types"]]
+    if stats["sources"]:
+        lines.append("\ntop sources:")
+        lines += [f"  {s['n']:>5}  {s['source'][:90]}" for s in stats["sources"]]
+    if stats["imports"]:
+        lines.append("\nimports:")
+        for i in stats["imports"]:
+            lines.append(f"  #{i['import_id']} {_name(i['file'])} [{i['format']}] {i['rows_read']} read, "
+                         f"{i['stored']} stored, {i['duplicates']} duplicates, {i['rejected']} rejected"
+                         f"  ({i['finished_at']})")
+    if stats["unlinked_documents"]:
+        lines.append("\nPDFs without a record:")
+        lines += [f"  {_name(d['path'])} ({d['status']})" for d in stats["unlinked_documents"]]
+    return "\n".join(lines)

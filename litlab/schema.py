@@ -1,0 +1,109 @@
+"""The corpus schema as forward migrations. Append a migration; never edit a shipped one."""
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the ingestion store.
+    """
+    CREATE TABLE imports (
+        import_id INTEGER PRIMARY KEY,
+        file VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        format VARCHAR,
+        encoding VARCHAR,
+        rows_read INTEGER DEFAULT 0,
+        stored INTEGER DEFAULT 0,
+        duplicates INTEGER DEFAULT 0,
+        rejected INTEGER DEFAULT 0,
+        status VARCHAR NOT NULL,          -- done | failed
+        message VARCHAR,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP
+    );
+    CREATE TABLE records (
+        record_id INTEGER PRIMARY KEY,
+        import_id INTEGER NOT NULL,
+        source_line INTEGER,
+        title VARCHAR,
+        title_key VARCHAR,
+        abstract VARCHAR,
+        copyright VARCHAR,
+        authors VARCHAR[],
+        author_full_names VARCHAR[],
+        author_ids VARCHAR[],
+        affiliations VARCHAR[],
+        year INTEGER,
+        source_title VARCHAR,
+        volume VARCHAR,
+        issue VARCHAR,
+        art_no VARCHAR,
+        page_start VARCHAR,
+        page_end VARCHAR,
+        page_count INTEGER,
+        cited_by INTEGER,
+        doi VARCHAR,
+        link VARCHAR,
+        author_keywords VARCHAR[],
+        index_keywords VARCHAR[],
+        document_type VARCHAR,
+        publication_stage VARCHAR,
+        open_access VARCHAR,
+        language VARCHAR,
+        publisher VARCHAR,
+        issn VARCHAR,
+        isbn VARCHAR,
+        eid VARCHAR,
+        wos_ut VARCHAR,
+        openalex_id VARCHAR,
+        pmid VARCHAR,
+        source_db VARCHAR,
+        raw JSON,
+        updated_at TIMESTAMP
+    );
+    CREATE TABLE rejects (
+        import_id INTEGER NOT NULL,
+        line INTEGER,
+        reason VARCHAR NOT NULL,
+        raw VARCHAR
+    );
+    CREATE TABLE duplicates (
+        import_id INTEGER NOT NULL,
+        line INTEGER,
+        duplicate_of INTEGER NOT NULL,    -- the kept record
+        reason VARCHAR NOT NULL,          -- doi | eid | wos_ut | openalex_id | pmid | title_year | fuzzy_title
+        similarity DOUBLE,
+        enriched VARCHAR[],               -- fields the kept record took from this one
+        raw JSON
+    );
+    CREATE TABLE documents (
+        document_id INTEGER PRIMARY KEY,
+        path VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        n_pages INTEGER,
+        n_chars INTEGER,
+        status VARCHAR NOT NULL,          -- ok | repaired | empty | corrupt | encrypted | no_text
+        error VARCHAR,
+        record_id INTEGER,
+        link_method VARCHAR,              -- filename_doi | metadata_doi | text_doi | title
+        link_score DOUBLE,
+        metadata JSON,
+        added_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE pages (
+        document_id INTEGER NOT NULL,
+        page INTEGER NOT NULL,            -- 1-based
+        text VARCHAR
+    );
+    CREATE TABLE chunks (
+        chunk_id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL,
+        chunk_index INTEGER NOT NULL,
+        text VARCHAR NOT NULL,
+        page_start INTEGER NOT NULL,
+        page_end INTEGER NOT NULL,
+        char_start INTEGER NOT NULL,      -- offsets into the document's pages joined by "\\n\\n"
+        char_end INTEGER NOT NULL
+    );
+    CREATE INDEX records_doi ON records(doi);
+    CREATE INDEX documents_sha ON documents(sha256);
+    """,
+]

@@ -1,0 +1,37 @@
+"""Typed settings, in one place, passed down explicitly."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    """How PDF text is cut into chunks; sizes are in tokens of the embedding model."""
+
+    chunk_size: int = 256
+    chunk_overlap: int = 32
+    tokenizer_model: str = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """How exports and PDFs are read, deduplicated and linked."""
+
+    # Titles at least this similar (rapidfuzz ratio, 0-100) in the same year are duplicates.
+    fuzzy_title_threshold: float = 95.0
+    # A PDF whose page-1 text contains a record title at least this similar is linked to it.
+    pdf_title_threshold: float = 90.0
+    # How many pages of a PDF to search for a DOI.
+    pdf_doi_pages: int = 2
+    # Worker processes for PDF text extraction (0 = one per core).
+    pdf_workers: int = 0
+    # Several rows with the same wrong field count point to pasted-together exports.
+    shifted_rows_hint: int = 3
+    chunks: ChunkSettings = field(default_factory=ChunkSettings)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All of litlab's settings."""
+
+    ingest: IngestSettings = field(default_factory=IngestSettings)

@@ -1,0 +1,67 @@
+"""The DuckDB file: opening it, migrating it forward, and turning lock errors into words."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from litlab.errors import DatabaseLocked, LitlabError, SchemaTooNew
+from litlab.schema import MIGRATIONS
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) and migrate the corpus database at ``path``."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise LitlabError(f"no corpus at {path}: run `litlab ingest FILES --db {path}` first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc)
+        if "lock" in message.lower():
+            holder = re.search(r"held in (.+?)(?:\.\s|$)", message)
+            who = holder.group(1) if holder else "another process"
+            raise DatabaseLocked(f"{path} is in use by {who}; close it and try again") from None
+        raise LitlabError(f"cannot open {path}: {message}") from None
+    except duckdb.Error as exc:
+        raise LitlabError(f"{path} is not a litlab database: {exc}") from None
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of an open database (0 for a new one)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the database's version; return the new version."""
+    current = schema_version(con)
+    if current > len(MIGRATIONS):
+        raise SchemaTooNew(
+            f"this database has schema version {current}, newer than this litlab "
+            f"({len(MIGRATIONS)}): upgrade litlab"
+        )
+    if current == len(MIGRATIONS):
+        return current
+    con.execute("BEGIN")
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)"
+        )
+        for version in range(current + 1, len(MIGRATIONS) + 1):
+            con.execute(MIGRATIONS[version - 1])
+            con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return len(MIGRATIONS)
