@@ -56,7 +56,7 @@ MIGRATIONS: list[str] = [
         openalex_id VARCHAR,
         pmid VARCHAR,
         source_db VARCHAR,
-        raw JSON,
+        raw VARCHAR,                      -- the source row as read, JSON text (VARCHAR: no parse on insert)
         updated_at TIMESTAMP
     );
     CREATE TABLE rejects (
@@ -72,7 +72,7 @@ MIGRATIONS: list[str] = [
         reason VARCHAR NOT NULL,          -- doi | eid | wos_ut | openalex_id | pmid | title_year | fuzzy_title
         similarity DOUBLE,
         enriched VARCHAR[],               -- fields the kept record took from this one
-        raw JSON
+        raw VARCHAR                       -- JSON text
     );
     CREATE TABLE documents (
         document_id INTEGER PRIMARY KEY,

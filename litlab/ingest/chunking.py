@@ -46,47 +46,55 @@ class Chunk:
 
 
 @lru_cache(maxsize=4)
-def token_counter(model: str) -> Callable[[str], list[int]]:
-    """The embedding model's tokenizer, so chunk sizes are in the tokens it will see."""
+def tokenizer_for(model: str):
+    """The embedding model's tokenizer, so chunk sizes are in the tokens it will see.
+
+    Returns a function text -> (token start offsets in characters).
+    """
     folder = Path(embedding_model_path(model))
     if (folder / "tokenizer.json").is_file():
         from tokenizers import Tokenizer
 
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        tokenizer.no_truncation()  # the model's file truncates at its window; we count all
-        tokenizer.no_padding()
-        return lambda text: tokenizer.encode(text, add_special_tokens=False).ids
+        fast = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        fast.no_truncation()  # the model's file truncates at its window; we count all
+        fast.no_padding()
+        return lambda text: [start for start, _ in
+                             fast.encode(text, add_special_tokens=False).offsets]
     try:
         from transformers import AutoTokenizer
 
-        tok = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        slow = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     except Exception as exc:
         raise ModelNotAvailable(
             f"cannot load the tokenizer of {model!r} offline ({exc}); give a local folder path"
         ) from None
-    return lambda text: tok.encode(text, add_special_tokens=False)
+    return lambda text: [start for start, _ in slow(text, add_special_tokens=False,
+                                                     return_offsets_mapping=True)["offset_mapping"]]
 
 
-def _sizing_counter(count: Callable[[str], list[int]], chunk_size: int) -> Callable[[str], Sized]:
-    """Exact token counts for texts near the chunk size; a cheap over-estimate for long ones.
+def _document_counter(text: str, tokenize: Callable[[str], list[int]]) -> Callable[[str], Sized]:
+    """Token counts of pieces of one document, read off a single tokenization of the whole.
 
-    The splitter first measures the whole document and each paragraph only to learn that
-    they exceed the chunk size; tokenizing them costs more than the chunking itself. A text
-    of 16 characters per allowed token cannot fit; its pieces are then measured exactly.
+    The splitter measures the document, then its paragraphs, then every sentence; tokenizing
+    each piece again cost four times the chunking itself. Pieces are found in the document
+    and their tokens counted between offsets.
     """
-    long_text = chunk_size * 16
+    token_starts = tokenize(text)
 
-    def sized(text: str) -> Sized:
-        return range(len(text) // 4) if len(text) > long_text else count(text)
+    def count(piece: str) -> Sized:
+        start = text.find(piece)
+        if start < 0:  # not a verbatim piece (the splitter joined or trimmed it)
+            return tokenize(piece)
+        lo = bisect.bisect_left(token_starts, start)
+        return range(bisect.bisect_left(token_starts, start + len(piece)) - lo)
 
-    return sized
+    return count
 
 
-@lru_cache(maxsize=4)
-def _splitter(settings: ChunkSettings):
+def _splitter(text: str, settings: ChunkSettings):
     from llama_index.core.node_parser import SentenceSplitter
 
-    counter = _sizing_counter(token_counter(settings.tokenizer_model), settings.chunk_size)
+    counter = _document_counter(text, tokenizer_for(settings.tokenizer_model))
     return SentenceSplitter(chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
                             tokenizer=counter,
                             chunking_tokenizer_fn=split_sentences,
@@ -103,7 +111,7 @@ def chunk_pages(pages: list[str], settings: ChunkSettings) -> list[Chunk]:
         page_starts.append(offset)
         offset += len(page) + len(PAGE_SEPARATOR)
     chunks, cursor = [], 0
-    for piece in _splitter(settings).split_text(text):
+    for piece in _splitter(text, settings).split_text(text):
         start = text.find(piece, cursor)
         if start < 0:  # the splitter normalised whitespace; fall back to the piece's head
             start = text.find(piece[:40], cursor)

@@ -137,22 +137,29 @@ def document_type(value: Any) -> str | None:
     return _DOC_TYPES.get(text.lower(), string.capwords(text))
 
 
+def _text(value: Any) -> str | None:
+    """One-line text with runs of whitespace collapsed, or None for blanks."""
+    if value is None or value == "" or blank(value):
+        return None
+    return " ".join(str(value).split())
+
+
 def clean_record(fields: dict[str, Any]) -> dict[str, Any]:
     """Canonical, typed values for every field; unknown keys are dropped."""
-    out: dict[str, Any] = {}
-    for name in TEXT_FIELDS:
-        value = fields.get(name)
-        out[name] = None if blank(value) else " ".join(str(value).split()) if name != "abstract" else str(value).strip()
+    get = fields.get
+    out: dict[str, Any] = {name: _text(get(name)) for name in TEXT_FIELDS}
     for name in LIST_FIELDS:
-        splitter = split_authors if name == "authors" else split_list
-        out[name] = splitter(fields.get(name))
-    out["year"] = to_year(fields.get("year"))
-    for name in INT_FIELDS:
-        if name != "year":
-            out[name] = to_int(fields.get(name))
-    out["doi"] = normalise_doi(fields.get("doi"))
-    out["document_type"] = document_type(fields.get("document_type"))
-    out["abstract"], out["copyright"] = split_copyright(out["abstract"])
+        value = get(name)
+        out[name] = None if value is None or value == "" else (
+            split_authors(value) if name == "authors" else split_list(value))
+    out["year"] = to_year(get("year"))
+    out["page_count"] = to_int(get("page_count"))
+    out["cited_by"] = to_int(get("cited_by"))
+    out["doi"] = normalise_doi(out["doi"])
+    out["document_type"] = document_type(out["document_type"])
+    abstract = get("abstract")
+    abstract = None if abstract is None or blank(abstract) else str(abstract).strip()
+    out["abstract"], out["copyright"] = split_copyright(abstract)
     if out["abstract"] and ("  " in out["abstract"] or "\t" in out["abstract"]):
         out["abstract"] = re.sub(r"[ \t]+", " ", out["abstract"])
     out["title_key"] = title_key(out["title"])
