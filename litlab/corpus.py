@@ -6,6 +6,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from litlab.index.filters import Filters
 from litlab.ingest.pipeline import ProgressFactory, ingest
 from litlab.ingest.report import IngestReport
 from litlab.settings import Settings
@@ -21,11 +22,41 @@ class Corpus:
         self.path = Path(path)
         self.settings = settings or Settings()
         self.con = connect(self.path, read_only=read_only)
+        self._searcher = None
 
     def ingest(self, paths: Iterable[str | Path],
                progress: ProgressFactory | None = None) -> IngestReport:
         """Add export files and PDFs (files or folders); identical inputs change nothing."""
         return ingest(self.con, [Path(p) for p in paths], self.settings.ingest, progress)
+
+    @property
+    def searcher(self):
+        """The retrieval engine (loaded on first use; keeps FAISS indices in memory)."""
+        if self._searcher is None:
+            from litlab.index.searcher import Searcher
+
+            self._searcher = Searcher(self.con, self.path, self.settings.index)
+        return self._searcher
+
+    def index(self, progress: ProgressFactory | None = None):
+        """Embed what is new or changed; refresh the FAISS and BM25 indices."""
+        from litlab.index.builder import build_index
+
+        return build_index(self.con, self.path, self.settings.index, progress, self.searcher)
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid",
+               filters: dict | Filters | None = None) -> pd.DataFrame:
+        """The k most relevant records, one row each, with the best PDF passage and page."""
+        if not isinstance(filters, Filters):
+            filters = Filters.from_dict(filters)
+        return self.searcher.search(query, k, mode, filters)
+
+    def similar(self, record_id: int, k: int = 10,
+                filters: dict | Filters | None = None) -> pd.DataFrame:
+        """The records nearest to ``record_id`` (for snowballing)."""
+        if not isinstance(filters, Filters):
+            filters = Filters.from_dict(filters)
+        return self.searcher.similar(record_id, k, filters)
 
     def records(self) -> pd.DataFrame:
         """Every stored record, one row each, list fields as Python lists."""
@@ -62,6 +93,7 @@ class Corpus:
         return corpus_stats(self.con)
 
     def close(self) -> None:
+        """Release the database file (safe to call twice)."""
         self.con.close()
 
     def __enter__(self) -> "Corpus":

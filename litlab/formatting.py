@@ -101,3 +101,53 @@ def format_stats(stats: dict) -> str:
         lines.append("\nPDFs without a record:")
         lines += [f"  {_name(d['path'])} ({d['status']})" for d in stats["unlinked_documents"]]
     return "\n".join(lines)
+
+
+def format_index_report(report) -> str:
+    """What `litlab index` embedded and built."""
+    lines = [f"model: {report.model}"]
+    for granularity, g in report.granularities.items():
+        lines.append(f"  {granularity}s: {g['objects']} in corpus, {g['embedded']} embedded now, "
+                     f"{g['removed']} removed; FAISS {g['faiss'] or '-'}")
+    lines.append(f"  BM25 full-text index {'rebuilt' if report.bm25_rebuilt else 'up to date'}")
+    lines.append(f"done in {report.seconds:.1f} s")
+    return "\n".join(lines)
+
+
+def results_records(frame) -> list[dict]:
+    """Search results as JSON-ready dicts (NaN and numpy types made plain)."""
+    import math
+
+    out = []
+    for row in frame.to_dict(orient="records"):
+        clean = {}
+        for key, value in row.items():
+            if hasattr(value, "item"):
+                value = value.item()
+            if isinstance(value, float) and math.isnan(value):
+                value = None
+            clean[key] = value
+        out.append(clean)
+    return out
+
+
+def format_results(frame) -> str:
+    """One block per record: rank, title, year, source, DOI, score; passage and page."""
+    import textwrap
+
+    if frame.empty:
+        return "No matching records."
+    lines = []
+    for row in results_records(frame):
+        lines.append(f"{row['rank']:>3}. [{row['record_id']}] {row['title']}")
+        meta = [str(row["year"] or "n.d."), (row["source_title"] or "")[:60],
+                f"doi:{row['doi']}" if row["doi"] else "", f"score {row['score']:.4f}"]
+        lines.append("     " + " | ".join(m for m in meta if m))
+        if row.get("passage"):
+            snippet = " ".join(row["passage"].split())[:300]
+            pages = (f"p. {row['page']}" if row.get("page_end") in (None, row["page"])
+                     else f"pp. {row['page']}-{row['page_end']}")
+            lines.append(textwrap.fill(f"{pages}: \u201c{snippet}\u2026\u201d",
+                                       width=100, initial_indent="     ",
+                                       subsequent_indent="     "))
+    return "\n".join(lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 from importlib.metadata import entry_points
-from typing import Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 
 from litlab.errors import UnknownBackend
 
@@ -21,10 +21,10 @@ class Registry(Generic[T]):
     def __init__(self, kind: str, builtins_module: str):
         self.kind = kind
         self._builtins_module = builtins_module
-        self._factories: dict[str, Callable[[], T]] = {}
+        self._factories: dict[str, Callable[..., T]] = {}
         self._loaded = False
 
-    def register(self, name: str, factory: Callable[[], T]) -> None:
+    def register(self, name: str, factory: Callable[..., T]) -> None:
         """Register (or replace) the factory called ``name``."""
         self._factories[name] = factory
 
@@ -41,7 +41,7 @@ class Registry(Generic[T]):
         self._load()
         return list(self._factories)
 
-    def create(self, name: str) -> T:
+    def create(self, name: str, **options: Any) -> T:
         """Instantiate the backend called ``name``; unknown names list the available ones."""
         self._load()
         try:
@@ -50,7 +50,7 @@ class Registry(Generic[T]):
             raise UnknownBackend(
                 f"unknown {self.kind} {name!r}; available: {', '.join(self._factories)}"
             ) from None
-        return factory()
+        return factory(**options)
 
     def all(self) -> list[T]:
         """One instance of every registered backend."""

@@ -106,4 +106,21 @@ MIGRATIONS: list[str] = [
     CREATE INDEX records_doi ON records(doi);
     CREATE INDEX documents_sha ON documents(sha256);
     """,
+    # 2: the search index: vectors keyed by (object, model, hash of the embedded text), and
+    # fingerprints telling when a derived index (fts, FAISS) is stale.
+    """
+    CREATE TABLE embeddings (
+        granularity VARCHAR NOT NULL,     -- record | chunk
+        object_id INTEGER NOT NULL,       -- record_id or chunk_id
+        model VARCHAR NOT NULL,
+        text_hash VARCHAR NOT NULL,
+        vector FLOAT[] NOT NULL,          -- L2-normalised
+        PRIMARY KEY (granularity, object_id, model)
+    );
+    CREATE TABLE index_state (
+        name VARCHAR PRIMARY KEY,
+        fingerprint VARCHAR NOT NULL,
+        built_at TIMESTAMP NOT NULL
+    );
+    """,
 ]

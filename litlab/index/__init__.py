@@ -1,0 +1,1 @@
+"""Embeddings, FAISS vector indices, BM25 and hybrid search over a corpus."""

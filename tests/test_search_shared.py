@@ -1,0 +1,42 @@
+"""Hybrid search on the real scisci abstracts (slow: embeds 1,124 real records once)."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import litlab
+
+
+@pytest.fixture(scope="module")
+def scisci_index(tmp_path_factory, scisci):
+    corpus = litlab.open(tmp_path_factory.mktemp("scisci-index") / "scisci.duckdb")
+    corpus.ingest([scisci / "science_of_science.csv"])
+    corpus.index()
+    yield corpus
+    corpus.close()
+
+
+@pytest.mark.slow
+def test_passage_from_the_middle_of_an_abstract_finds_its_record_in_top_5(scisci_index):
+    records = scisci_index.records().dropna(subset=["abstract"])
+    records = records[records.abstract.str.split().str.len() >= 60]
+    rng = random.Random(20261123)
+    found = 0
+    for i in rng.sample(range(len(records)), 20):
+        rec = records.iloc[i]
+        words = rec.abstract.split()
+        passage = " ".join(words[len(words) // 2 - 12: len(words) // 2 + 13])
+        found += rec.record_id in scisci_index.search(passage, k=5).record_id.tolist()
+    assert found >= 19, f"only {found} of 20 passages found their record in the top 5"
+
+
+@pytest.mark.slow
+def test_search_and_similar_on_real_records(scisci_index):
+    results = scisci_index.search("citation advantage of open access", k=10,
+                                  filters={"year": "2015-2024", "type": "Article"})
+    assert results.year.between(2015, 2024).all() and (results.document_type == "Article").all()
+    assert results.title.str.contains("(?i)open access|citation").sum() >= 6
+    seed = int(results.record_id.iloc[0])
+    near = scisci_index.similar(seed, k=10)
+    assert seed not in near.record_id.tolist() and len(near) == 10
