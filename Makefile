@@ -21,15 +21,20 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: install
-	rm -f $(DEMO_DB)
+	rm -rf $(DEMO_DIR)
 	$(BIN)/litlab ingest $(DEMO_INPUTS) --db $(DEMO_DB)
 	$(BIN)/litlab info --db $(DEMO_DB)
+	$(BIN)/litlab index --db $(DEMO_DB)
+	$(BIN)/litlab search "co-citation analysis of Web of Science publications" --k 5 --db $(DEMO_DB)
 
 test: install
 	$(BIN)/python -m pytest -q
 
 bench: install
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_index.py
+	$(BIN)/python benchmarks/bench_search.py
+	$(BIN)/python benchmarks/bench_retrieval.py
 
 # Regenerates the bundled demo corpus (deterministic: the same bytes every time).
 corpus: install

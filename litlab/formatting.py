@@ -118,13 +118,15 @@ def results_records(frame) -> list[dict]:
     """Search results as JSON-ready dicts (NaN and numpy types made plain)."""
     import math
 
+    import pandas as pd
+
     out = []
     for row in frame.to_dict(orient="records"):
         clean = {}
         for key, value in row.items():
             if hasattr(value, "item"):
                 value = value.item()
-            if isinstance(value, float) and math.isnan(value):
+            if value is pd.NA or (isinstance(value, float) and math.isnan(value)):
                 value = None
             clean[key] = value
         out.append(clean)

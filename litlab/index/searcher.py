@@ -173,7 +173,9 @@ class Searcher:
             rows.append([rank, record_id, *meta[record_id], round(score[record_id], 6),
                          best["dense"].get(record_id), best["bm25"].get(record_id),
                          text, page, page_end, chunk_id])
-        return pd.DataFrame(rows, columns=COLUMNS)
+        frame = pd.DataFrame(rows, columns=COLUMNS)
+        return frame.astype({"page": "Int64", "page_end": "Int64", "chunk_id": "Int64",
+                             "year": "Int64"})
 
     def similar(self, record_id: int, k: int = 10, filters: Filters | None = None) -> pd.DataFrame:
         """The records nearest to a given one (for snowballing), by their stored vectors."""
