@@ -20,15 +20,20 @@ MODEL_OPTION = typer.Option(None, "--model", help="Embedding model: a sentence-t
 DEVICE_OPTION = typer.Option("auto", "--device", help="auto | cpu | cuda")
 
 
-def _open(db: Path, read_only: bool = False, model: str | None = None, device: str = "auto"):
+def _open(db: Path, read_only: bool = False, model: str | None = None, device: str = "auto",
+          label: dict | None = None):
     import dataclasses
 
     import litlab
     from litlab.settings import Settings
 
     settings = Settings()
-    settings = dataclasses.replace(settings, index=dataclasses.replace(
-        settings.index, model=model or settings.index.model, device=device))
+    settings = dataclasses.replace(
+        settings,
+        index=dataclasses.replace(settings.index, model=model or settings.index.model,
+                                  device=device),
+        label=dataclasses.replace(settings.label, **{k: v for k, v in (label or {}).items()
+                                                     if v is not None}))
     return litlab.open(db, settings, read_only=read_only)
 
 
@@ -121,6 +126,107 @@ def similar(
     with _open(db, model=model, device=device) as corpus:
         frame = corpus.similar(record_id, k=k)
     _print_results(frame, as_json, as_csv)
+
+
+runs_app = typer.Typer(help="Label runs: list them, or describe one for a methods section.")
+app.add_typer(runs_app, name="runs")
+
+
+@app.command()
+def label(
+    question: Optional[str] = typer.Argument(None, help="The question to ask about every article."),
+    db: Path = DB_OPTION,
+    options: Optional[str] = typer.Option(None, "--options", help="Comma-separated answers "
+                                          "(default TRUE,FALSE,UNCLEAR)."),
+    questions: Optional[Path] = typer.Option(None, "--questions", help="A file, one question per "
+                                             "line: all asked in one pass."),
+    scope: str = typer.Option("auto", "--scope", help="abstract | fulltext | auto"),
+    resume: Optional[int] = typer.Option(None, "--resume", help="Continue this run."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Label at most N records."),
+    sample: Optional[int] = typer.Option(None, "--sample", help="A seeded random sample of N."),
+    year: Optional[str] = typer.Option(None, "--year"),
+    types: Optional[List[str]] = typer.Option(None, "--type"),
+    backend: Optional[str] = typer.Option(None, "--backend", help="transformers | openai"),
+    llm: Optional[str] = typer.Option(None, "--llm", help="Model: HF folder/id, .gguf file, or "
+                                      "the served model name (default SmolLM2-135M, bundled)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Label every article: a probability for every option and a verbatim evidence sentence."""
+    from litlab.formatting import tqdm_progress
+    from litlab.labeling.service import read_questions
+
+    asked = read_questions(questions) if questions else ([question] if question else [])
+    if not asked and resume is None:
+        raise typer.BadParameter("give a QUESTION, --questions FILE or --resume RUN")
+    settings = {"backend": backend, "model": llm, "base_url": base_url, "batch_size": batch_size}
+    with _open(db, label=settings) as corpus:
+        progress = None if as_json else tqdm_progress
+        result = (corpus.resume(resume, progress=progress) if resume is not None else
+                  corpus.label(asked, options, scope, _filters(year, types, None, None, None),
+                               limit, sample, progress=progress))
+    typer.echo(json.dumps(result.to_dict()) if as_json else
+               f"run {', '.join(map(str, result.run_ids))}: {result.labeled} records labeled "
+               f"in {result.seconds:.1f} s ({result.status}); `litlab runs show "
+               f"{result.run_ids[0]}` describes it")
+
+
+@runs_app.command("list")
+def runs_list(db: Path = DB_OPTION, as_json: bool = typer.Option(False, "--json")):
+    """Every label run with its status and progress."""
+    from litlab.formatting import results_records
+
+    with _open(db, read_only=True) as corpus:
+        frame = corpus.runs()
+    if as_json:
+        typer.echo(json.dumps(results_records(frame), indent=2, default=str))
+    else:
+        typer.echo(frame[["run_id", "name", "status", "records", "labeled", "scope", "question"]]
+                   .to_string(index=False) if len(frame) else "No label runs yet.")
+
+
+@runs_app.command("show")
+def runs_show(run_id: int, db: Path = DB_OPTION, as_json: bool = typer.Option(False, "--json")):
+    """A methods-ready description of a run."""
+    from litlab.labeling.methods import describe_run, methods_paragraph
+
+    with _open(db, read_only=True) as corpus:
+        run = describe_run(corpus.con, run_id)
+    typer.echo(json.dumps(run, indent=2, default=str) if as_json else methods_paragraph(run))
+
+
+@app.command()
+def evaluate(run_id: int, gold: Path = typer.Option(..., "--gold", help="CSV: record_id or doi "
+                                                    "(or title), and label."),
+             db: Path = DB_OPTION,
+             label_column: str = typer.Option("label", "--label-column"),
+             plot: Optional[Path] = typer.Option(None, "--plot", help="Reliability plot PNG "
+                                                 "(default next to the database)."),
+             as_json: bool = typer.Option(False, "--json")):
+    """Agreement with human labels: accuracy, P/R/F1 per option, kappa, calibration (ECE)."""
+    from litlab.formatting import format_evaluation
+
+    with _open(db, read_only=True) as corpus:
+        plot = plot or corpus.path.with_name(f"{corpus.path.stem}.run{run_id}.reliability.png")
+        result = corpus.evaluate(run_id, gold, plot, label_column)
+    typer.echo(json.dumps(result, indent=2) if as_json else format_evaluation(result))
+
+
+@app.command()
+def export(path: Path = typer.Argument(..., help="labels.csv|.xlsx|.parquet|.ris|.bib"),
+           db: Path = DB_OPTION,
+           runs: Optional[List[int]] = typer.Option(None, "--runs", help="Runs to include "
+                                                    "(default: the latest run of each question)."),
+           year: Optional[str] = typer.Option(None, "--year"),
+           types: Optional[List[str]] = typer.Option(None, "--type"),
+           as_json: bool = typer.Option(False, "--json")):
+    """Write the labeled table, one row per record, with each run's provenance."""
+    with _open(db, read_only=True) as corpus:
+        result = corpus.export(path, runs, _filters(year, types, None, None, None))
+    typer.echo(json.dumps(result) if as_json else
+               f"wrote {result['rows']} records with runs {result['runs']} to {result['path']}; "
+               f"provenance: {result['provenance']}")
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ class Corpus:
         self.settings = settings or Settings()
         self.con = connect(self.path, read_only=read_only)
         self._searcher = None
+        self._backend = None
 
     def ingest(self, paths: Iterable[str | Path],
                progress: ProgressFactory | None = None) -> IngestReport:
@@ -57,6 +58,62 @@ class Corpus:
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
         return self.searcher.similar(record_id, k, filters)
+
+    @property
+    def backend(self):
+        """The LLM backend of the label settings (loaded on first use, then kept)."""
+        if self._backend is None:
+            from litlab.labeling.runs import load_backend
+
+            self._backend = load_backend(self.settings.label)
+        return self._backend
+
+    def label(self, questions: str | list[str], options=None, scope: str = "auto",
+              filters: dict | Filters | None = None, limit: int | None = None,
+              sample: int | None = None, names: list[str] | None = None,
+              progress: ProgressFactory | None = None, should_stop=None):
+        """Label every selected record for each question; returns the runs' ids and counts."""
+        from litlab.labeling import service
+
+        if isinstance(questions, str):
+            questions = [questions]
+        if not isinstance(filters, Filters):
+            filters = Filters.from_dict(filters)
+        return service.start(self.con, self.backend, self.settings, questions, options, scope,
+                             filters, limit, sample, names, progress, should_stop)
+
+    def resume(self, run_id: int, progress: ProgressFactory | None = None, should_stop=None):
+        """Continue an interrupted or paused run; no record is labeled twice."""
+        from litlab.labeling import service
+
+        return service.resume(self.con, self.backend, self.settings, run_id, progress, should_stop)
+
+    def runs(self) -> pd.DataFrame:
+        """Every label run with its status and progress."""
+        from litlab.labeling.service import runs_table
+
+        return runs_table(self.con)
+
+    def labels(self, run_id: int) -> pd.DataFrame:
+        """A run's labels: label, per-option probabilities, evidence and page per record."""
+        from litlab.labeling.service import labels_table
+
+        return labels_table(self.con, run_id)
+
+    def evaluate(self, run_id: int, gold_path, plot_path=None, label_column: str = "label") -> dict:
+        """Agreement of a run with human labels in a CSV (record_id or doi, and label)."""
+        from litlab.labeling.evaluate import evaluate_run
+
+        return evaluate_run(self.con, run_id, Path(gold_path), plot_path, label_column)
+
+    def export(self, path, runs: list[int] | None = None,
+               filters: dict | Filters | None = None) -> dict:
+        """Write the labeled table (CSV, XLSX, Parquet, RIS or BibTeX by extension)."""
+        from litlab.labeling.export import export
+
+        if not isinstance(filters, Filters):
+            filters = Filters.from_dict(filters)
+        return export(self.con, Path(path), runs, filters)
 
     def records(self) -> pd.DataFrame:
         """Every stored record, one row each, list fields as Python lists."""

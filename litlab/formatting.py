@@ -153,3 +153,18 @@ def format_results(frame) -> str:
                                        width=100, initial_indent="     ",
                                        subsequent_indent="     "))
     return "\n".join(lines)
+
+
+def format_evaluation(result: dict) -> str:
+    """`litlab evaluate`: overall agreement, then precision/recall/F1 per option."""
+    lines = [f"run {result['run_id']} against {result['n']} human labels: accuracy "
+             f"{result['accuracy']:.3f}, Cohen's kappa {result['kappa']:.3f}, "
+             f"ECE {result['ece']:.3f}",
+             f"{'option':<16}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>9}"]
+    for option in result["f1"]:
+        lines.append(f"{option:<16}{result['precision'][option]:>10.3f}"
+                     f"{result['recall'][option]:>10.3f}{result['f1'][option]:>10.3f}"
+                     f"{result['support'][option]:>9}")
+    if result.get("plot"):
+        lines.append(f"reliability plot: {result['plot']}")
+    return "\n".join(lines)

@@ -123,4 +123,41 @@ MIGRATIONS: list[str] = [
         built_at TIMESTAMP NOT NULL
     );
     """,
+    # 3: label runs and labels.
+    """
+    CREATE TABLE label_runs (
+        run_id INTEGER PRIMARY KEY,
+        name VARCHAR NOT NULL,            -- short slug of the question, used in export columns
+        question VARCHAR NOT NULL,
+        options VARCHAR[] NOT NULL,
+        scope VARCHAR NOT NULL,           -- abstract | fulltext | auto
+        backend VARCHAR NOT NULL,
+        model_id VARCHAR NOT NULL,
+        weights_sha256 VARCHAR,
+        prompt_template VARCHAR NOT NULL,
+        parameters VARCHAR NOT NULL,      -- JSON text
+        litlab_version VARCHAR NOT NULL,
+        record_ids INTEGER[] NOT NULL,    -- the records this run labels, fixed at creation
+        status VARCHAR NOT NULL,          -- running | done | interrupted | paused | failed
+        message VARCHAR,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP
+    );
+    CREATE TABLE labels (
+        run_id INTEGER NOT NULL,
+        record_id INTEGER NOT NULL,
+        label VARCHAR,                    -- NULL only when no option could be given
+        probabilities DOUBLE[] NOT NULL,  -- aligned with label_runs.options
+        evidence VARCHAR,                 -- a verbatim sentence of the context
+        evidence_page INTEGER,            -- for PDF text
+        evidence_source VARCHAR,          -- abstract | title | fulltext
+        method VARCHAR NOT NULL,          -- option_logprobs | generated | no_text
+        reason VARCHAR,
+        context_tokens INTEGER,
+        truncated BOOLEAN NOT NULL DEFAULT false,
+        latency_ms DOUBLE,
+        created_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (run_id, record_id)
+    );
+    """,
 ]

@@ -49,8 +49,29 @@ class IndexSettings:
 
 
 @dataclass(frozen=True)
+class LabelSettings:
+    """Label runs: which model, how contexts are built, how work is batched."""
+
+    backend: str = "transformers"  # transformers | openai
+    # A Hugging Face id or folder, a .gguf file, or (backend openai) the served model name.
+    model: str = "smollm2-135m-instruct"
+    base_url: str | None = None  # for the openai backend, e.g. http://127.0.0.1:8000/v1
+    api_key: str | None = None
+    device: str = "auto"
+    batch_size: int = 8
+    # Tokens of article text given to the model; longer contexts are cut (and recorded).
+    max_context_tokens: int = 1024
+    fulltext_chunks: int = 3  # chunks of the article's own PDF retrieved per question
+    concurrency: int = 4  # parallel requests to a server
+    timeout_s: float = 60.0
+    retries: int = 4
+    seed: int = 20261123  # for --sample
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of litlab's settings."""
 
     ingest: IngestSettings = field(default_factory=IngestSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
+    label: LabelSettings = field(default_factory=LabelSettings)

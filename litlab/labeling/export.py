@@ -1,0 +1,96 @@
+"""The labeled table: one row per record with its metadata and, per run, label, option
+probabilities, evidence and page; written as CSV, XLSX, Parquet, RIS or BibTeX by extension,
+with the provenance of every run (an XLSX sheet, or a JSON sidecar for the other formats)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from litlab.errors import LitlabError
+from litlab.index.filters import Filters
+
+FORMATS = (".csv", ".xlsx", ".parquet", ".ris", ".bib")
+
+
+def chosen_runs(con: duckdb.DuckDBPyConnection, run_ids: list[int] | None) -> pd.DataFrame:
+    """The runs to export: the given ones, else the latest run of every question."""
+    runs = con.execute("SELECT run_id, name, question, options, scope, backend, model_id, "
+                       "weights_sha256, prompt_template, parameters, litlab_version, status, "
+                       "started_at, finished_at FROM label_runs ORDER BY run_id").df()
+    if run_ids:
+        missing = set(run_ids) - set(runs.run_id)
+        if missing:
+            raise LitlabError(f"no label run(s) {sorted(missing)}: `litlab runs list` shows them")
+        return runs[runs.run_id.isin(run_ids)]
+    return runs.drop_duplicates("question", keep="last")
+
+
+def labeled_table(con: duckdb.DuckDBPyConnection, run_ids: list[int] | None = None,
+                  filters: Filters | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(table, runs): the wide table, and the provenance of the runs in it."""
+    sql, params = (filters or Filters()).sql()
+    table = con.execute(f"""
+        SELECT record_id, doi, title, year, array_to_string(authors, '; ') AS authors,
+               source_title, document_type, array_to_string(author_keywords, '; ') AS keywords,
+               abstract
+        FROM records WHERE record_id IN ({sql}) ORDER BY record_id""", params).df()
+    runs = chosen_runs(con, run_ids)
+    names = runs.name.tolist()
+    for run in runs.itertuples():
+        prefix = run.name if names.count(run.name) == 1 else f"{run.name}#{run.run_id}"
+        labels = con.execute("SELECT record_id, label, probabilities, evidence, evidence_page "
+                             "FROM labels WHERE run_id = ?", [run.run_id]).df()
+        wide = pd.DataFrame({"record_id": labels.record_id, f"{prefix}:label": labels.label})
+        for i, option in enumerate(run.options):
+            wide[f"{prefix}:p_{option}"] = labels.probabilities.map(lambda p, i=i: round(p[i], 4))
+        wide[f"{prefix}:evidence"] = labels.evidence
+        wide[f"{prefix}:page"] = labels.evidence_page.astype("Int64")
+        table = table.merge(wide, on="record_id", how="left")
+    return table, runs
+
+
+def provenance(runs: pd.DataFrame) -> list[dict]:
+    """What produced each exported run: model, weights hash, prompt, parameters, version."""
+    out = []
+    for run in runs.to_dict(orient="records"):
+        run["options"] = list(run["options"])
+        run["parameters"] = json.loads(run["parameters"])
+        run["started_at"], run["finished_at"] = str(run["started_at"]), str(run["finished_at"])
+        out.append(run)
+    return out
+
+
+def export(con: duckdb.DuckDBPyConnection, path: Path, run_ids: list[int] | None = None,
+           filters: Filters | None = None) -> dict:
+    """Write the labeled table to ``path``; the format follows the extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise LitlabError(f"cannot export to {suffix or 'a file without extension'}; use one of "
+                          f"{', '.join(FORMATS)}")
+    table, runs = labeled_table(con, run_ids, filters)
+    meta = provenance(runs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sidecar = None
+    if suffix == ".csv":
+        table.to_csv(path, index=False)
+    elif suffix == ".parquet":
+        table.to_parquet(path, index=False)
+    elif suffix == ".xlsx":
+        with pd.ExcelWriter(path) as writer:
+            table.to_excel(writer, sheet_name="labels", index=False)
+            pd.DataFrame([{**m, "options": ", ".join(m["options"]),
+                           "parameters": json.dumps(m["parameters"])} for m in meta]
+                         ).to_excel(writer, sheet_name="provenance", index=False)
+    else:
+        from litlab.labeling.bibliographic import write_bib, write_ris
+
+        (write_ris if suffix == ".ris" else write_bib)(table, path)
+    if suffix != ".xlsx":
+        sidecar = path.with_name(path.name + ".provenance.json")
+        sidecar.write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
+    return {"path": str(path), "rows": len(table), "runs": [m["run_id"] for m in meta],
+            "provenance": str(sidecar) if sidecar else f"{path} (sheet provenance)"}

@@ -1,0 +1,77 @@
+"""`litlab runs show`: everything a methods section needs to report a label run."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from litlab.errors import LitlabError
+from litlab.labeling.evidence import METHOD as EVIDENCE_METHOD
+
+SCOPE_TEXT = {
+    "abstract": "the article's title, keywords and abstract",
+    "fulltext": "the title and the {k} passages of the article's own PDF most similar to the "
+                "question (all-MiniLM-L6-v2), in document order",
+    "auto": "the title and the {k} passages of the article's own PDF most similar to the question "
+            "where a PDF with text was linked, otherwise its title, keywords and abstract",
+}
+SMALL_MODEL_NOTE = ("Note: SmolLM2-135M-Instruct is a very small model; on our gold set its labels "
+                    "were no better than a zero-shot embedding baseline (see benchmarks/README.md). "
+                    "For labels worth reporting, run a real Llama through a server "
+                    "(litlab label ... --backend openai --base-url http://HOST:PORT/v1 --model NAME).")
+
+
+def describe_run(con: duckdb.DuckDBPyConnection, run_id: int) -> dict:
+    """The run's provenance and counts."""
+    row = con.execute("SELECT * FROM label_runs WHERE run_id = ?", [run_id]).fetchone()
+    if row is None:
+        raise LitlabError(f"no label run {run_id}: `litlab runs list` shows the runs")
+    names = [d[0] for d in con.description]
+    run = dict(zip(names, row))
+    counts = con.execute("""
+        SELECT count(*), count(*) FILTER (WHERE truncated), count(*) FILTER (WHERE method = 'no_text'),
+               count(*) FILTER (WHERE method = 'generated'), count(evidence),
+               count(*) FILTER (WHERE evidence_source = 'fulltext')
+        FROM labels WHERE run_id = ?""", [run_id]).fetchone()
+    run["labeled"], run["truncated"], run["no_text"], run["generated"], run["with_evidence"], \
+        run["fulltext_contexts"] = counts
+    run["distribution"] = dict(con.execute(
+        "SELECT coalesce(label, '(none)'), count(*) FROM labels WHERE run_id = ? GROUP BY 1 "
+        "ORDER BY 2 DESC", [run_id]).fetchall())
+    run["parameters"] = json.loads(run["parameters"])
+    run["n_records"] = len(run.pop("record_ids"))
+    return run
+
+
+def methods_paragraph(run: dict) -> str:
+    """The paragraph to paste into a methods section."""
+    p = run["parameters"]
+    weights = f"; weights SHA-256 {run['weights_sha256']}" if run["weights_sha256"] else ""
+    where = f" served at {p['base_url']}" if p.get("base_url") else f" on {p.get('device') or 'CPU'}"
+    parsed = (f"; {run['generated']} answers came from a server without log-probabilities and "
+              "were parsed from text" if run["generated"] else "")
+    no_text_label = "UNCLEAR" if "UNCLEAR" in [o.upper() for o in run["options"]] else "with no answer"
+    ended = (f"between {run['started_at']:%Y-%m-%d %H:%M} and {run['finished_at']:%Y-%m-%d %H:%M}"
+             if run["finished_at"] else f"from {run['started_at']:%Y-%m-%d %H:%M}")
+    sentences = [
+        f"Articles were labeled with litlab {run['litlab_version']} using {run['model_id']}"
+        f"{weights}, run{where} through the {run['backend']} backend.",
+        f"For each of the {run['n_records']} articles, the model read "
+        f"{SCOPE_TEXT[run['scope']].format(k=p.get('fulltext_chunks', 3))}, delimited as data, "
+        f"followed by the question \u201c{run['question']}\u201d and the allowed answers "
+        f"{', '.join(run['options'])}.",
+        "The label is the answer with the highest probability, where each answer's probability "
+        "is the model's log-probability of the answer's tokens, normalised over the allowed "
+        f"answers (no text is generated{parsed}).",
+        f"Contexts longer than {p.get('max_context_tokens')} tokens were truncated "
+        f"({run['truncated']} articles); {run['no_text']} articles had no text and were labeled "
+        f"{no_text_label}.",
+        f"Evidence for each label is the {EVIDENCE_METHOD}, quoted with its page for PDF text.",
+        f"The run (id {run['run_id']}) labeled {run['labeled']} articles {ended}; status "
+        f"{run['status']}. Labels: " + ", ".join(f"{k} {v}" for k, v in run["distribution"].items())
+        + ".",
+    ]
+    text = " ".join(sentences)
+    if "SmolLM2-135M" in run["model_id"]:
+        text += "\n\n" + SMALL_MODEL_NOTE
+    return text

@@ -1,0 +1,194 @@
+"""Label runs: created with their exact record set, executed in committed batches, resumable.
+
+A run is a question with its options, a scope, a model and a prompt. Several questions
+asked together become several runs executed in one pass, so that each article's context is
+encoded once. Labels are written per batch in one transaction with the key (run, record):
+after Ctrl-C, kill -9 or a crash, ``--resume`` labels exactly the records still missing.
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Callable
+
+import duckdb
+
+import litlab
+from litlab.errors import LitlabError
+from litlab.index.embedders import load_embedder
+from litlab.index.filters import Filters
+from litlab.labeling.backends import LLM_BACKENDS
+from litlab.labeling.context import build_contexts
+from litlab.labeling.evidence import choose_evidence
+from litlab.labeling.prompts import TEMPLATE_TEXT, Question
+from litlab.settings import IndexSettings, LabelSettings
+
+COMMIT_EVERY = 16  # records per committed batch: at most this much work is lost to a kill
+_NAME_STOPWORDS = set("""a an the does do did is are was were which what how whether article
+    articles paper study studies use uses used using make makes made explicit this that of in on
+    for to with by and or any kind type""".split())
+
+
+@dataclass
+class RunResult:
+    run_ids: list[int]
+    labeled: int
+    status: str
+    seconds: float
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["run_id"] = self.run_ids[0] if len(self.run_ids) == 1 else self.run_ids
+        return data
+
+
+def run_name(question: str) -> str:
+    """A short name for export columns: the question's first two content words."""
+    words = [w for w in re.findall(r"[a-z0-9]+", question.lower()) if w not in _NAME_STOPWORDS]
+    return "_".join(words[:2]) or "question"
+
+
+def select_records(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int | None,
+                   sample: int | None, seed: int) -> list[int]:
+    """The records a run will label, fixed at creation."""
+    sql, params = filters.sql()
+    ids = [r for (r,) in con.execute(f"{sql} ORDER BY record_id", params).fetchall()]
+    if sample is not None and sample < len(ids):
+        ids = sorted(random.Random(seed).sample(ids, sample))
+    return ids[:limit] if limit is not None else ids
+
+
+def create_runs(con, questions: list[Question], scope: str, record_ids: list[int],
+                backend_info: dict, settings: LabelSettings, names: list[str] | None = None
+                ) -> list[int]:
+    """Insert one run per question (status running) and return their ids."""
+    if not record_ids:
+        raise LitlabError("no records to label: the corpus is empty or the filter matches nothing")
+    first = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM label_runs").fetchone()[0]
+    parameters = {"batch_size": settings.batch_size, "max_context_tokens": settings.max_context_tokens,
+                  "fulltext_chunks": settings.fulltext_chunks, "scoring": "option log-probabilities "
+                  "normalised over the options", "evidence": "similarity", "device":
+                  backend_info.get("device"), "dtype": backend_info.get("dtype"),
+                  "base_url": backend_info.get("base_url")}
+    ids = []
+    for i, question in enumerate(questions):
+        run_id = first + i
+        con.execute(
+            "INSERT INTO label_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL, ?, NULL)",
+            [run_id, (names or [])[i] if names else run_name(question.text), question.text,
+             list(question.options), scope, backend_info["backend"], backend_info["model_id"],
+             backend_info.get("weights_sha256"), TEMPLATE_TEXT, json.dumps(parameters),
+             litlab.__version__, record_ids, datetime.now()])
+        ids.append(run_id)
+    return ids
+
+
+def _probabilities(logprobs: list[float]) -> list[float]:
+    top = max(logprobs)
+    if top == -math.inf:
+        return [1.0 / len(logprobs)] * len(logprobs)
+    weights = [math.exp(v - top) for v in logprobs]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def execute(con: duckdb.DuckDBPyConnection, run_ids: list[int], backend, settings: LabelSettings,
+            index_settings: IndexSettings,
+            progress: Callable[[str, int], Callable[[int], None]] | None = None,
+            should_stop: Callable[[], bool] | None = None) -> RunResult:
+    """Label every record of the runs that has no label yet; the runs share one pass."""
+    start = time.perf_counter()
+    runs = con.execute("SELECT run_id, question, options, scope, record_ids FROM label_runs "
+                       "WHERE list_contains(?, run_id) ORDER BY run_id", [run_ids]).fetchall()
+    questions = [Question(q, tuple(o)) for _, q, o, _, _ in runs]
+    scope, record_ids = runs[0][3], runs[0][4]
+    done = {(r, rec) for r, rec in con.execute(
+        "SELECT run_id, record_id FROM labels WHERE list_contains(?, run_id)", [run_ids]).fetchall()}
+    pending = [r for r in record_ids if any((run, r) not in done for run in run_ids)]
+    embedder = load_embedder(index_settings.model, index_settings.device, index_settings.batch_size)
+    advance = progress("labeling", len(pending)) if progress else None
+    labeled, status = 0, "done"
+    con.execute("UPDATE label_runs SET status = 'running', message = NULL WHERE list_contains(?, run_id)",
+                [run_ids])
+    try:
+        for at in range(0, len(pending), COMMIT_EVERY):
+            if should_stop and should_stop():
+                status = "interrupted"
+                break
+            batch = pending[at:at + COMMIT_EVERY]
+            rows = _label_batch(con, batch, run_ids, questions, scope, backend, embedder,
+                                settings, index_settings, done)
+            con.execute("BEGIN")
+            con.executemany("INSERT OR IGNORE INTO labels VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            rows)
+            con.execute("COMMIT")
+            labeled += len(batch)
+            if advance:
+                advance(len(batch))
+    except KeyboardInterrupt:
+        _finish(con, run_ids, "interrupted", "stopped by the user; resume with --resume")
+        raise
+    except LitlabError as exc:
+        _finish(con, run_ids, "paused", str(exc))
+        raise LitlabError(f"{exc}; the run is paused: resume with `litlab label --resume "
+                          f"{run_ids[0]}`") from None
+    _finish(con, run_ids, status, None if status == "done" else "stopped; resume with --resume")
+    return RunResult(run_ids, labeled, status, round(time.perf_counter() - start, 2))
+
+
+def _finish(con, run_ids: list[int], status: str, message: str | None) -> None:
+    con.execute("UPDATE label_runs SET status = ?, message = ?, finished_at = now() "
+                "WHERE list_contains(?, run_id)", [status, message, run_ids])
+
+
+def _label_batch(con, batch, run_ids, questions, scope, backend, embedder, settings,
+                 index_settings, done) -> list[tuple]:
+    contexts = build_contexts(con, batch, scope, " ".join(q.text for q in questions), embedder,
+                              index_settings.model, settings.fulltext_chunks)
+    with_text = [c for c in contexts if c.text]
+    began = time.perf_counter()
+    scores = backend.score([c.text for c in with_text], questions) if with_text else []
+    per_article_ms = 1000 * (time.perf_counter() - began) / max(1, len(with_text))
+    evidence = choose_evidence(with_text, [q.text for q in questions], embedder)
+    by_record = {c.record_id: (c, s, e) for c, s, e in zip(with_text, scores, evidence)}
+    now, rows = datetime.now(), []
+    for context in contexts:
+        for qi, (run_id, question) in enumerate(zip(run_ids, questions)):
+            if (run_id, context.record_id) in done:
+                continue
+            if context.record_id not in by_record:
+                rows.append(_no_text_row(run_id, context.record_id, question, now))
+                continue
+            _, score, picks = by_record[context.record_id]
+            probs = _probabilities(score.logprobs[qi])
+            best = max(range(len(probs)), key=probs.__getitem__)
+            sentence = picks[qi]
+            rows.append((run_id, context.record_id, question.options[best], probs,
+                         sentence.text if sentence else None, sentence.page if sentence else None,
+                         sentence.source if sentence else None, score.method, None,
+                         score.context_tokens, score.truncated, per_article_ms, now))
+    return rows
+
+
+def _no_text_row(run_id: int, record_id: int, question: Question, now) -> tuple:
+    """A record with neither abstract nor usable PDF text: UNCLEAR (or no label), never skipped."""
+    options = [o.upper() for o in question.options]
+    label = question.options[options.index("UNCLEAR")] if "UNCLEAR" in options else None
+    probs = [1.0 if o == label else 0.0 for o in question.options] if label else \
+        [1.0 / len(question.options)] * len(question.options)
+    return (run_id, record_id, label, probs, None, None, None, "no_text", "no text", 0, False,
+            0.0, now)
+
+
+def load_backend(settings: LabelSettings):
+    """The configured LLM backend, loaded once per call site (model loads take seconds)."""
+    return LLM_BACKENDS.create(settings.backend, model=settings.model, device=settings.device,
+                               base_url=settings.base_url, api_key=settings.api_key,
+                               max_context_tokens=settings.max_context_tokens,
+                               batch_size=settings.batch_size, concurrency=settings.concurrency,
+                               timeout_s=settings.timeout_s, retries=settings.retries)

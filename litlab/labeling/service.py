@@ -1,0 +1,80 @@
+"""Entry points for label runs, called by the Corpus (and so by the CLI and the UI)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from litlab.errors import LitlabError
+from litlab.index.filters import Filters
+from litlab.labeling.prompts import make_question
+from litlab.labeling.runs import RunResult, create_runs, execute, select_records
+from litlab.settings import Settings
+
+Progress = Callable[[str, int], Callable[[int], None]]
+
+
+def read_questions(path: Path) -> list[str]:
+    """One question per line; blank lines and lines starting with # are ignored."""
+    if not path.exists():
+        raise LitlabError(f"no such questions file: {path}")
+    lines = [l.strip() for l in path.read_text(encoding="utf-8").splitlines()]
+    questions = [l for l in lines if l and not l.startswith("#")]
+    if not questions:
+        raise LitlabError(f"{path} holds no questions")
+    return questions
+
+
+def start(con: duckdb.DuckDBPyConnection, backend, settings: Settings, questions: list[str],
+          options=None, scope: str = "auto", filters: Filters | None = None,
+          limit: int | None = None, sample: int | None = None, names: list[str] | None = None,
+          progress: Progress | None = None, should_stop: Callable[[], bool] | None = None
+          ) -> RunResult:
+    """Create one run per question over the selected records and label them in one pass."""
+    parsed = [make_question(q, options) for q in questions]
+    record_ids = select_records(con, filters or Filters(), limit, sample, settings.label.seed)
+    run_ids = create_runs(con, parsed, scope, record_ids, backend.describe(), settings.label, names)
+    return execute(con, run_ids, backend, settings.label, settings.index, progress, should_stop)
+
+
+def resume(con: duckdb.DuckDBPyConnection, backend, settings: Settings, run_id: int,
+           progress: Progress | None = None, should_stop: Callable[[], bool] | None = None
+           ) -> RunResult:
+    """Continue a run (and the runs started with it) where it stopped."""
+    row = con.execute("SELECT started_at, model_id FROM label_runs WHERE run_id = ?",
+                      [run_id]).fetchone()
+    if row is None:
+        raise LitlabError(f"no label run {run_id}: `litlab runs list` shows the runs")
+    if row[1] != backend.describe()["model_id"]:
+        raise LitlabError(f"run {run_id} was made with {row[1]}; resume it with the same model")
+    siblings = [r for (r,) in con.execute(
+        "SELECT run_id FROM label_runs WHERE started_at = ? ORDER BY run_id", [row[0]]).fetchall()]
+    return execute(con, siblings, backend, settings.label, settings.index, progress, should_stop)
+
+
+def runs_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every run with its progress."""
+    return con.execute("""
+        SELECT r.run_id, r.name, r.question, r.options, r.scope, r.model_id, r.status,
+               len(r.record_ids) AS records, count(l.record_id) AS labeled,
+               r.started_at, r.finished_at
+        FROM label_runs r LEFT JOIN labels l USING (run_id)
+        GROUP BY ALL ORDER BY r.run_id""").df()
+
+
+def labels_table(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """One row per labeled record: label, probability of every option, evidence and page."""
+    options = con.execute("SELECT options FROM label_runs WHERE run_id = ?", [run_id]).fetchone()
+    if options is None:
+        raise LitlabError(f"no label run {run_id}: `litlab runs list` shows the runs")
+    frame = con.execute("""
+        SELECT l.record_id, r.title, r.year, r.doi, l.label, l.probabilities, l.evidence,
+               l.evidence_page AS page, l.evidence_source, l.method, l.reason, l.truncated
+        FROM labels l JOIN records r USING (record_id) WHERE l.run_id = ?
+        ORDER BY l.record_id""", [run_id]).df()
+    for i, option in enumerate(options[0]):
+        frame[f"p_{option}"] = frame.probabilities.map(lambda p, i=i: p[i])
+    frame["confidence"] = frame.probabilities.map(max)
+    return frame.drop(columns="probabilities")
