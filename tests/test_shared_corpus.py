@@ -65,3 +65,21 @@ def test_running_again_changes_nothing(scisci_corpus, scisci):
     again = corpus.ingest([scisci / "science_of_science.csv", scisci / "pdfs"])
     assert not again.changed
     assert corpus.stats()["records"] == scisci_corpus[1].imports[0].stored
+
+
+@pytest.mark.slow
+def test_every_stored_evidence_sentence_is_verbatim_in_its_source(scisci_corpus):
+    """A real run (auto scope: PDF passages where linked, else abstracts) on real records."""
+    from test_labeling import assert_evidence_verbatim
+
+    corpus, _ = scisci_corpus
+    with_pdf = corpus.documents().record_id.astype(int).tolist()[:5]
+    without = corpus.con.execute("SELECT record_id FROM records WHERE abstract IS NOT NULL "
+                                 "ORDER BY record_id LIMIT 7").fetchall()
+    ids = with_pdf + [r for (r,) in without]
+    result = corpus.label("Does the article use bibliometric analysis?", scope="auto",
+                          filters={"record_ids": ids})
+    labels = corpus.labels(result.run_ids[0])
+    assert len(labels) == len(ids) and labels.evidence.notna().all()
+    assert (labels.evidence_source == "fulltext").sum() == 5 and labels.page.notna().sum() >= 5
+    assert_evidence_verbatim(corpus, result.run_ids[0])

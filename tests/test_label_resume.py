@@ -1,0 +1,63 @@
+"""A label run killed with SIGKILL mid-way resumes with every record labeled exactly once."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import litlab
+from conftest import DEMO
+from litlab.labeling.runs import COMMIT_EVERY
+
+N = 40
+
+
+def wait_for(proc, marker: bytes, timeout: float) -> bytes:
+    """Read the child's stderr until ``marker`` appears (tqdm writes its progress there)."""
+    seen, deadline = b"", time.time() + timeout
+    os.set_blocking(proc.stderr.fileno(), False)
+    while time.time() < deadline and proc.poll() is None:
+        chunk = proc.stderr.read() or b""
+        seen += chunk
+        if marker in seen:
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"never saw {marker!r}; stderr: {seen[-500:]!r}")
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume_labels_every_record_exactly_once(tmp_path):
+    db = tmp_path / "kill.duckdb"
+    with litlab.open(db) as corpus:
+        corpus.ingest([DEMO / "scopus_demo.csv"])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "litlab", "label", "Does the article use bibliometric analysis?",
+         "--db", str(db), "--limit", str(N), "--scope", "abstract"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_for(proc, f"{COMMIT_EVERY}/{N}".encode(), timeout=600)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+
+    with litlab.open(db) as corpus:
+        run = corpus.runs().iloc[0]
+        assert run.status == "running"  # a crash leaves no chance to say otherwise
+        committed = int(run.labeled)
+        assert COMMIT_EVERY <= committed < N
+        first_labels = corpus.con.execute(
+            "SELECT record_id, created_at FROM labels ORDER BY record_id").fetchall()
+        result = corpus.resume(int(run.run_id))
+        assert result.labeled == N - committed and result.status == "done"
+        rows = corpus.con.execute("SELECT record_id, count(*) FROM labels GROUP BY 1").fetchall()
+        assert len(rows) == N and all(n == 1 for _, n in rows)
+        expected = corpus.con.execute("SELECT record_ids FROM label_runs").fetchone()[0]
+        assert sorted(r for r, _ in rows) == sorted(expected)
+        kept = dict(corpus.con.execute("SELECT record_id, created_at FROM labels").fetchall())
+        assert all(kept[r] == t for r, t in first_labels)  # nothing committed was redone
+        assert corpus.runs().iloc[0].status == "done"
