@@ -26,6 +26,10 @@ demo: install
 	$(BIN)/litlab info --db $(DEMO_DB)
 	$(BIN)/litlab index --db $(DEMO_DB)
 	$(BIN)/litlab search "co-citation analysis of Web of Science publications" --k 5 --db $(DEMO_DB)
+	$(BIN)/litlab label "Does the article use bibliometric analysis?" --db $(DEMO_DB)
+	$(BIN)/litlab runs show 1 --db $(DEMO_DB)
+	$(BIN)/litlab evaluate 1 --gold corpora/demo/demo_truth.csv --label-column uses_bibliometrics --db $(DEMO_DB)
+	$(BIN)/litlab export $(DEMO_DIR)/labels.xlsx --db $(DEMO_DB)
 
 test: install
 	$(BIN)/python -m pytest -q

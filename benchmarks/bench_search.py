@@ -2,31 +2,31 @@
 
     python benchmarks/bench_search.py [--sizes 10000,100000,1000000] [--queries 300] [--json]
 
-For each corpus size (synthetic 384-d, L2-normalised float32, seed fixed):
-1. litlab's index as `litlab.index.vector_index.build` chooses it with the default
-   IndexSettings (exact IndexFlatIP up to 20,000 vectors, else IVF-Flat with nprobe tuned on
-   the corpus's own vectors): build time, split for IVF into k-means training, adding, and
-   nprobe tuning; its kind and nprobe.
-2. Single-query latency (one query per `search` call, faiss threads left at their default):
-   p50/p95 over --queries held-out queries, for litlab's index and for a numpy baseline
-   (`queries @ vectors.T` + argpartition, `exact_top_k`) on the same data; ratio of p50s.
-3. recall@10 of litlab's index on the held-out queries against exact top 10 (batched
-   brute force), next to the recall the library measured for itself while tuning.
-Target (CPU, 1M vectors): p50 < 5 ms with recall@10 >= 0.95.
+Per corpus size (synthetic 384-d, L2-normalised float32, seed fixed): the index that
+`litlab.index.vector_index.build` picks with the default IndexSettings (exact IndexFlatIP
+up to 20,000 vectors, else IVF-Flat with nprobe tuned on the corpus's own vectors), its
+build time (for IVF split into k-means training, adding and nprobe tuning), kind and nprobe;
+p50/p95 single-query latency (one query per call, faiss threads at their default) over
+--queries held-out queries, for it and for numpy brute force on the same data
+(`exact_top_k`: `queries @ vectors.T` + argpartition), and the ratio of the p50s; recall@10
+on the held-out queries against exact top 10 (batched brute force), next to the recall
+`build` measured on corpus vectors. Target on CPU at 1M: p50 < 5 ms with recall@10 >= 0.95.
+On a busy machine multi-threaded single queries (flat index, numpy's BLAS) can wait a
+scheduler slice per call, so each row shows the load average.
 
-The data mimics sentence embeddings rather than uniform noise: 1,000 Gaussian clusters
-(lognormal sizes and spreads) whose centres come from 100 topics; each point is its centre
-plus broad noise mostly in a 16-d cluster-specific subspace, normalised (low intrinsic
-dimension, as real embeddings have). Clusters are wider than IVF cells, so neighbourhoods
-straddle cell borders: a few thousand tight clusters made IVF trivially easy (nprobe 4 gave
-recall 0.985 at 100k). At 100k the mean nearest-neighbour cosine is ~0.65 (10th ~0.49), a
-random pair ~0. Queries are fresh draws from the same mixture, not corpus members.
-The 1M set is generated in 100k chunks (~1.5 GB).
+Data like sentence embeddings, not uniform noise: 1,000 Gaussian clusters (lognormal sizes
+and spreads) around 100 topics; a point is its centre plus broad noise mostly in a 16-d
+cluster-specific subspace (low intrinsic dimension), normalised. Clusters are wider than IVF
+cells, so neighbourhoods straddle cell borders (a few thousand tight clusters made IVF
+trivially easy). At 100k the mean nearest-neighbour cosine is ~0.65 (10th ~0.49), a random
+pair's ~0. Queries are fresh draws, not corpus members; data is made in 100k chunks.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 import time
 
 import faiss
@@ -69,40 +69,24 @@ def draw(mix, n: int, stream: int, seed: int, chunk: int = 100_000) -> np.ndarra
         for grp in np.split(order, np.flatnonzero(np.diff(label[order])) + 1):
             c = label[grp[0]]
             x[grp] += spread[c] * LOW * (z[grp] @ bases[c])
-        noise = rng.standard_normal((m, DIM), dtype=np.float32) / np.sqrt(DIM)
-        x += spread[label, None] * ISO * noise
+        x += spread[label, None] * ISO * rng.standard_normal((m, DIM), dtype=np.float32) / DIM**.5
         out[start:start + m] = unit(x)
     return out
 
 
-def exact_truth(vectors: np.ndarray, queries: np.ndarray, batch: int = 50) -> np.ndarray:
-    return np.vstack([vector_index.exact_top_k(vectors, queries[s:s + batch], 10)
-                      for s in range(0, len(queries), batch)])
-
-
-class _TimedFaiss:
-    """faiss as `build` sees it, with IVF training and adding timed."""
-
-    def __init__(self):
-        self.times: dict[str, float] = {}
-        times = self.times
-
-        class TimedIVF(faiss.IndexIVFFlat):
-            def train(self, x):
-                t = time.perf_counter()
-                super().train(x)
-                times["train_s"] = time.perf_counter() - t
-                times["train_n"] = len(x)
-
-            def add_with_ids(self, x, ids):
-                t = time.perf_counter()
-                super().add_with_ids(x, ids)
-                times["add_s"] = time.perf_counter() - t
-
-        self.IndexIVFFlat = TimedIVF
-
-    def __getattr__(self, name):
-        return getattr(faiss, name)
+def timed_faiss(times: dict):
+    """faiss as `build` sees it, with IVF training and adding timed into `times`."""
+    def timing(step, method):
+        def wrapper(self, x, *rest):
+            start = time.perf_counter()
+            method(self, x, *rest)
+            times[f"{step}_s"], times[f"{step}_n"] = time.perf_counter() - start, len(x)
+        return wrapper
+    ivf = type("TimedIVF", (faiss.IndexIVFFlat,), {
+        "train": timing("train", faiss.IndexIVFFlat.train),
+        "add_with_ids": timing("add", faiss.IndexIVFFlat.add_with_ids)})
+    return type("TimedFaiss", (), {"IndexIVFFlat": ivf,
+                                   "__getattr__": lambda _, name: getattr(faiss, name)})()
 
 
 def latencies_ms(search, queries: np.ndarray) -> tuple[float, float]:
@@ -117,26 +101,29 @@ def latencies_ms(search, queries: np.ndarray) -> tuple[float, float]:
 
 
 def bench(n: int, mix, queries: np.ndarray, seed: int) -> dict:
-    settings = IndexSettings()
-    t = time.perf_counter()
+    settings, t = IndexSettings(), time.perf_counter()
     vectors = draw(mix, n, 1, seed)
     gen_s = time.perf_counter() - t
-    ids = np.arange(n, dtype=np.int64)
-    truth = exact_truth(vectors, queries)
-    timed = _TimedFaiss()
-    vector_index._faiss = lambda: timed
-    t = time.perf_counter()
-    index, kind, nprobe, self_recall = vector_index.build(
-        ids, vectors, settings.exact_threshold, settings.target_recall)
-    build_s = time.perf_counter() - t
+    truth = np.vstack([vector_index.exact_top_k(vectors, queries[s:s + 50], 10)  # batched
+                       for s in range(0, len(queries), 50)])
+    times, plain = {}, vector_index._faiss
+    vector_index._faiss = lambda: timed_faiss(times)
+    try:
+        t = time.perf_counter()
+        index, kind, nprobe, self_recall = vector_index.build(np.arange(n, dtype=np.int64),
+            vectors, settings.exact_threshold, settings.target_recall)
+        build_s = time.perf_counter() - t
+    finally:
+        vector_index._faiss = plain
     _, found = index.search(queries, 10)
     recall = float(np.mean([len(set(f) & set(tr)) / 10 for f, tr in zip(found, truth)]))
+    load = os.getloadavg()[0]  # other work on the machine inflates the latencies below
     p50, p95 = latencies_ms(lambda q: index.search(q, 10), queries)
     b50, b95 = latencies_ms(lambda q: vector_index.exact_top_k(vectors, q, 10), queries)
     row = dict(n=n, kind=kind, nprobe=nprobe, nlist=getattr(index, "nlist", None),
-               gen_s=gen_s, build_s=build_s, **timed.times, self_recall=self_recall,
+               gen_s=gen_s, build_s=build_s, **times, self_recall=self_recall,
                recall_at_10=recall, p50_ms=p50, p95_ms=p95, numpy_p50_ms=b50,
-               numpy_p95_ms=b95, speedup_p50=b50 / p50)
+               numpy_p95_ms=b95, speedup_p50=b50 / p50, load=load)
     if "add_s" in row:
         row["tune_s"] = build_s - row["train_s"] - row["add_s"]
     return row
@@ -158,22 +145,22 @@ def main() -> None:
         split = (f" (train {r['train_s']:.1f} on {r['train_n']:,}, add {r['add_s']:.1f},"
                  f" tune {r['tune_s']:.1f})" if "add_s" in r else "")
         print(f"# n={n:,}: data {r['gen_s']:.1f} s, build {r['build_s']:.1f} s{split}",
-              flush=True)
+              file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps(rows, indent=2))
         return
-    print(f"\nsingle-query latency, {args.queries} held-out queries, "
+    print(f"single-query latency, {args.queries} held-out queries, "
           f"faiss threads {faiss.omp_get_max_threads()}")
     print(f"{'n':>9} {'kind':>4} {'nlist':>5} {'nprobe':>6} {'build s':>8} "
           f"{'p50 ms':>7} {'p95 ms':>7} {'R@10':>5} {'tuneR':>5} "
-          f"{'numpy p50':>9} {'p95':>7} {'x p50':>6}")
+          f"{'numpy p50':>9} {'p95':>7} {'x p50':>6} {'load':>4}")
     for r in rows:
         print(f"{r['n']:>9,} {r['kind']:>4} {r['nlist'] or '-':>5} {r['nprobe'] or '-':>6} "
               f"{r['build_s']:8.1f} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f} "
               f"{r['recall_at_10']:5.3f} {r['self_recall']:5.3f} {r['numpy_p50_ms']:9.2f} "
-              f"{r['numpy_p95_ms']:7.2f} {r['speedup_p50']:6.1f}")
+              f"{r['numpy_p95_ms']:7.2f} {r['speedup_p50']:6.1f} {r['load']:4.1f}")
     print("R@10: held-out queries vs exact; tuneR: what build measured on corpus vectors;"
-          " x p50: numpy p50 / litlab p50")
+          " x p50: numpy p50 / litlab p50; load: 1-min load average before timing")
     for r in (r for r in rows if r["n"] == 1_000_000):
         ok = r["p50_ms"] < TARGET_P50_MS and r["recall_at_10"] >= TARGET_RECALL
         print(f"target at 1M: p50 < {TARGET_P50_MS:g} ms and R@10 >= {TARGET_RECALL}: "

@@ -130,6 +130,8 @@ def similar(
 
 runs_app = typer.Typer(help="Label runs: list them, or describe one for a methods section.")
 app.add_typer(runs_app, name="runs")
+from litlab.topics.cli import topics_app  # noqa: E402 (typer only; the work loads lazily)
+app.add_typer(topics_app, name="topics")
 
 
 @app.command()
@@ -227,6 +229,29 @@ def export(path: Path = typer.Argument(..., help="labels.csv|.xlsx|.parquet|.ris
     typer.echo(json.dumps(result) if as_json else
                f"wrote {result['rows']} records with runs {result['runs']} to {result['path']}; "
                f"provenance: {result['provenance']}")
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="A question to answer from the corpus."),
+    db: Path = DB_OPTION,
+    where: Optional[List[str]] = typer.Option(None, "--where", help="label:NAME=VALUE, "
+                                              "year:2015-2020, type:Article, topic:3 (repeatable)"),
+    k: int = typer.Option(5, "--k", help="How many records to read."),
+    backend: Optional[str] = typer.Option(None, "--backend", help="transformers | openai"),
+    llm: Optional[str] = typer.Option(None, "--llm", help="The answering model."),
+    base_url: Optional[str] = typer.Option(None, "--base-url"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Answer across the papers; every claim should carry a numbered citation (checked)."""
+    from litlab.formatting import format_answer
+    from litlab.index.filters import parse_where
+
+    settings = {"backend": backend, "model": llm, "base_url": base_url}
+    with _open(db, label=settings) as corpus:
+        answer = corpus.ask(question, parse_where(where), k)
+    typer.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if as_json
+               else format_answer(answer))
 
 
 def main() -> None:

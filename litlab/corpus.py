@@ -115,6 +115,15 @@ class Corpus:
             filters = Filters.from_dict(filters)
         return export(self.con, Path(path), runs, filters)
 
+    def ask(self, question: str, filters: dict | Filters | None = None, k: int = 5,
+            max_tokens: int = 256):
+        """Answer a question from the corpus with numbered citations (records and pages)."""
+        from litlab.ask.answer import ask
+
+        if not isinstance(filters, Filters):
+            filters = Filters.from_dict(filters)
+        return ask(self, question, filters, k, max_tokens)
+
     def records(self) -> pd.DataFrame:
         """Every stored record, one row each, list fields as Python lists."""
         return self.con.execute(
@@ -158,3 +167,43 @@ class Corpus:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def topics(self, min_topic_size: int | None = None, nr_topics: int | str | None = None,
+               reduce_outliers: bool | None = None, llm_names: bool = False,
+               out: str | Path | None = None, **options):
+        """Fit BERTopic topics on the stored record embeddings and store them as a new run;
+        with ``out``, write the figures there. Returns a ``TopicsReport``."""
+        from litlab.topics.service import run_topics
+
+        return run_topics(self.con, self.settings, self.backend if llm_names else None,
+                          Path(out) if out is not None else None, min_topic_size=min_topic_size,
+                          nr_topics=nr_topics, reduce_outliers=reduce_outliers, **options)
+
+    def topic_table(self, run_id: int | None = None):
+        """A topic run (the latest by default): ``.table`` (DataFrame), ``.to_dict()``."""
+        from litlab.topics.service import table
+
+        return table(self.con, run_id)
+
+    def rename_topic(self, topic_id: int, name: str, run_id: int | None = None) -> dict:
+        """Give a topic of the latest run a name of your own."""
+        from litlab.topics.service import rename
+
+        return rename(self.con, topic_id, name, run_id)
+
+    def merge_topics(self, keep: int, *others: int, run_id: int | None = None) -> dict:
+        """Merge topics ``others`` into ``keep``; keywords and representatives are recomputed."""
+        from litlab.topics.service import merge
+
+        return merge(self.con, self.settings, keep, list(others), run_id)
+
+    def topic_figures(self, out: str | Path | None = None, run_id: int | None = None):
+        """The run's figures: plotly figures by name, or (with ``out``) the files written."""
+        from litlab.topics import service, store
+        from litlab.topics.figures import figures
+
+        if out is not None:
+            return service.write_figures(self.con, self.settings, Path(out), run_id)
+        run_id = store.resolve_run(self.con, run_id)
+        return figures(store.topic_table(self.con, run_id), store.assignments(self.con, run_id),
+                       self.settings.topics)

@@ -168,3 +168,24 @@ def format_evaluation(result: dict) -> str:
     if result.get("plot"):
         lines.append(f"reliability plot: {result['plot']}")
     return "\n".join(lines)
+
+
+def format_answer(answer) -> str:
+    """The answer, its numbered sources, and what the citation check found."""
+    lines = [answer.answer or "(the model gave no answer)", "", "Sources:"]
+    for c in answer.citations:
+        page = f", p. {c['page']}" if c.get("page") else ""
+        doi = f", doi:{c['doi']}" if c.get("doi") else ""
+        check = "" if c["verified"] else "  [passage not found in the corpus]"
+        lines.append(f"  [{c['n']}] {c['title']} ({c['year']}{doi}{page}) record {c['record_id']}"
+                     f"{check}")
+    if not answer.citations:
+        lines.append("  (none cited)")
+    if answer.invalid_citations:
+        lines.append(f"Citations matching no source: {answer.invalid_citations}")
+    if answer.uncited_sentences:
+        lines.append(f"{len(answer.uncited_sentences)} sentence(s) carry no citation and are "
+                     "not supported by a source:")
+        lines += [f"  - {s}" for s in answer.uncited_sentences]
+    lines.append(f"(answer {answer.answer_id}, {answer.model_id}, {answer.seconds:.1f} s)")
+    return "\n".join(lines)

@@ -160,4 +160,59 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, record_id)
     );
     """,
+    # 4: answers to questions across the corpus, with their citations.
+    """
+    CREATE TABLE answers (
+        answer_id INTEGER PRIMARY KEY,
+        question VARCHAR NOT NULL,
+        answer VARCHAR NOT NULL,
+        citations VARCHAR NOT NULL,       -- JSON text: [{n, record_id, doi, title, page, passage}]
+        uncited_sentences VARCHAR[],      -- sentences of the answer that carry no citation
+        invalid_citations INTEGER[],      -- numbers cited that match no source
+        filters VARCHAR,                  -- JSON text
+        model_id VARCHAR NOT NULL,
+        seconds DOUBLE,
+        created_at TIMESTAMP NOT NULL
+    );
+    """,
+    # 5: topic models: runs, topics, and every record's topic and map position per run.
+    """
+    CREATE TABLE topic_runs (
+        topic_run_id INTEGER PRIMARY KEY,
+        embedding_model VARCHAR NOT NULL,
+        parameters VARCHAR NOT NULL,      -- JSON text: every setting used, the scaled ones resolved
+        n_records INTEGER NOT NULL,
+        fitted_on INTEGER NOT NULL,       -- records UMAP/HDBSCAN saw; the rest were transformed
+        outliers_before INTEGER NOT NULL, -- topic -1 before outlier reduction
+        outliers_after INTEGER NOT NULL,
+        engine VARCHAR NOT NULL,          -- umap-learn+hdbscan | cuml
+        versions VARCHAR NOT NULL,        -- JSON text: litlab, bertopic, umap, hdbscan
+        seconds DOUBLE NOT NULL,
+        created_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE topics (
+        topic_run_id INTEGER NOT NULL,
+        topic_id INTEGER NOT NULL,        -- -1: the outliers
+        name VARCHAR NOT NULL,
+        name_source VARCHAR NOT NULL,     -- keywords | llm | user
+        name_model VARCHAR,               -- the LLM that wrote the name
+        keywords VARCHAR[] NOT NULL,      -- c-TF-IDF, best first
+        keyword_scores DOUBLE[] NOT NULL,
+        keybert VARCHAR[],                -- KeyBERT-inspired keywords
+        size INTEGER NOT NULL,
+        representative_ids INTEGER[],     -- records nearest the topic's centroid, nearest first
+        merged_into INTEGER,              -- set when merged into another topic (size then 0)
+        PRIMARY KEY (topic_run_id, topic_id)
+    );
+    CREATE TABLE topic_assignments (
+        topic_run_id INTEGER NOT NULL,
+        record_id INTEGER NOT NULL,
+        topic_id INTEGER NOT NULL,
+        probability DOUBLE,               -- HDBSCAN membership; cosine to the centroid if reassigned
+        method VARCHAR NOT NULL,          -- fit | transform | outlier_reduction | merge
+        x FLOAT NOT NULL,                 -- 2-D UMAP of the same embeddings, for maps
+        y FLOAT NOT NULL,
+        PRIMARY KEY (topic_run_id, record_id)
+    );
+    """,
 ]

@@ -69,9 +69,34 @@ class LabelSettings:
 
 
 @dataclass(frozen=True)
+class TopicSettings:
+    """Topic models (BERTopic on the stored record embeddings): sizes scale with the corpus."""
+
+    seed: int = 42  # UMAP's random_state: the same corpus gives the same topics
+    min_topic_size: int | None = None  # HDBSCAN min_cluster_size; None: scaled with corpus size
+    min_samples: int | None = None  # HDBSCAN min_samples; None: scaled with min_topic_size
+    nr_topics: int | str | None = None  # None keeps HDBSCAN's topics; "auto" or N merges them
+    reduce_outliers: bool = False  # give outliers the topic whose centroid is nearest
+    outlier_threshold: float = 0.0  # ...when at least this cosine-similar to it
+    n_neighbors: int = 15
+    n_components: int = 5
+    top_n_words: int = 10
+    # Above this many records UMAP and HDBSCAN are fitted on a seeded sample of sample_size
+    # records and the rest are assigned with BERTopic's transform (UMAP transform +
+    # HDBSCAN approximate_predict), which keeps 200k records within minutes and a few GB.
+    sample_above: int = 50_000
+    sample_size: int = 50_000
+    min_records: int = 20  # below this, clustering finds nothing worth calling a topic
+    representatives: int = 3  # titles shown per topic and given to the LLM (x3) for names
+    map_points: int = 50_000  # points drawn in the document map (a seeded sample above it)
+    gpu: str = "auto"  # auto: cuML's UMAP and HDBSCAN when importable; "off" never
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of litlab's settings."""
 
     ingest: IngestSettings = field(default_factory=IngestSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
     label: LabelSettings = field(default_factory=LabelSettings)
+    topics: TopicSettings = field(default_factory=TopicSettings)

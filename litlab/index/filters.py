@@ -19,6 +19,10 @@ class Filters:
     has_pdf: bool | None = None
     languages: tuple[str, ...] = ()
     record_ids: tuple[int, ...] = field(default=())
+    # (run name, label): records whose label in the latest run of that name is that label.
+    labels: tuple[tuple[str, str], ...] = ()
+    # Topic ids or names in the latest topic run (`litlab topics`).
+    topics: tuple[int | str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> "Filters":
@@ -33,10 +37,12 @@ class Filters:
                       sources=as_tuple(data.pop("source", data.pop("sources", ()))),
                       has_pdf=data.pop("has_pdf", None),
                       languages=as_tuple(data.pop("language", data.pop("languages", ()))),
-                      record_ids=as_tuple(data.pop("record_ids", ())))
+                      record_ids=as_tuple(data.pop("record_ids", ())),
+                      labels=tuple(tuple(p) for p in data.pop("labels", ())),
+                      topics=topic_tuple(data.pop("topic", data.pop("topics", None))))
         if data:
             raise LitlabError(f"unknown filter(s): {', '.join(data)}; known: year, type, source, "
-                              "language, has_pdf")
+                              "language, has_pdf, topic")
         return filters
 
     @property
@@ -68,8 +74,28 @@ class Filters:
         if self.record_ids:
             where.append("list_contains(?, record_id)")
             params.append(list(self.record_ids))
+        for name, label in self.labels:
+            where.append("record_id IN (SELECT l.record_id FROM labels l WHERE l.run_id = "
+                         "(SELECT max(run_id) FROM label_runs WHERE name = ? OR starts_with(name, ? || '_')) "
+                         "AND l.label = ?)")
+            params += [name, name, label]
+        if self.topics:
+            where.append("record_id IN (SELECT a.record_id FROM topic_assignments a "
+                         "JOIN topics t USING (topic_run_id, topic_id) WHERE a.topic_run_id = "
+                         "(SELECT max(topic_run_id) FROM topic_runs) AND (list_contains(?, "
+                         "a.topic_id) OR list_contains(?, lower(t.name))))")
+            params += [[t for t in self.topics if isinstance(t, int)],
+                       [t.lower() for t in self.topics if isinstance(t, str)]]
         clause = " AND ".join(where) or "true"
         return f"SELECT record_id FROM records WHERE {clause}", params
+
+
+def topic_tuple(value: Any) -> tuple[int | str, ...]:
+    """Topic ids (0 included: a valid id) or names; numeric strings become ids."""
+    if value is None:
+        return ()
+    values = value if isinstance(value, (list, tuple, set)) else [value]
+    return tuple(int(v) if str(v).strip().lstrip("-").isdigit() else str(v).strip() for v in values)
 
 
 def parse_years(value: Any) -> tuple[int | None, int | None]:
@@ -84,3 +110,31 @@ def parse_years(value: Any) -> tuple[int | None, int | None]:
     low = int(match.group(1)) if match.group(1) else None
     high = int(match.group(3)) if match.group(3) else (None if match.group(2) else low)
     return low, high
+
+
+def parse_where(expressions: list[str] | str | None) -> dict:
+    """``--where`` expressions into a filters dict: ``label:NAME=VALUE``, ``year:2015-2020``,
+    ``type:Article``, ``source:Nature``, ``language:English``, ``topic:3``, ``has_pdf:true``."""
+    if isinstance(expressions, str):
+        expressions = [expressions]
+    out: dict = {}
+    for expression in expressions or []:
+        key, _, value = expression.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if not value:
+            raise LitlabError(f"--where {expression!r}: write KEY:VALUE, e.g. label:bibliometric=TRUE")
+        if key == "label":
+            name, _, label = value.partition("=")
+            if not label:
+                raise LitlabError(f"--where {expression!r}: write label:RUN_NAME=LABEL")
+            out.setdefault("labels", []).append((name.strip(), label.strip()))
+        elif key == "has_pdf":
+            out["has_pdf"] = value.lower() in ("1", "true", "yes")
+        elif key == "topic":
+            out["topic"] = int(value) if value.lstrip("-").isdigit() else value
+        elif key in ("year", "type", "source", "language"):
+            out.setdefault(key, []).append(value) if key != "year" else out.__setitem__(key, value)
+        else:
+            raise LitlabError(f"--where {expression!r}: unknown key {key!r}; known: label, year, "
+                              "type, source, language, topic, has_pdf")
+    return out

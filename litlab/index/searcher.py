@@ -80,7 +80,7 @@ class Searcher:
         want = min(depth, index.ntotal)
         fetch = want if allowed is None else min(index.ntotal, max(want * 4, 256))
         while True:
-            scores, ids = index.search(query_vector, fetch)
+            scores, ids = vector_index.search_one(index, query_vector, fetch)
             hits = [(int(i), float(s)) for i, s in zip(ids[0], scores[0])
                     if i >= 0 and (allowed is None or int(i) in allowed)]
             if len(hits) >= want or fetch >= index.ntotal:

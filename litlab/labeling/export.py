@@ -11,6 +11,7 @@ import pandas as pd
 
 from litlab.errors import LitlabError
 from litlab.index.filters import Filters
+from litlab.topics.store import with_topic_columns
 
 FORMATS = (".csv", ".xlsx", ".parquet", ".ris", ".bib")
 
@@ -37,6 +38,7 @@ def labeled_table(con: duckdb.DuckDBPyConnection, run_ids: list[int] | None = No
                source_title, document_type, array_to_string(author_keywords, '; ') AS keywords,
                abstract
         FROM records WHERE record_id IN ({sql}) ORDER BY record_id""", params).df()
+    table = with_topic_columns(con, table)  # the latest topic run's topic, empty without one
     runs = chosen_runs(con, run_ids)
     names = runs.name.tolist()
     for run in runs.itertuples():

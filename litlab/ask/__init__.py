@@ -1,0 +1,1 @@
+"""Questions across the corpus, answered with numbered citations (built on llama-index)."""

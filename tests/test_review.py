@@ -1,0 +1,224 @@
+"""Human reviews, the classifier that learns from them, and the terminal review, on real data."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import litlab
+from conftest import DEMO
+from litlab.errors import LitlabError
+from litlab.review import service
+from litlab.review.classifier import NotEnoughReviews
+from litlab.review.labels import add_review, current_reviews, review_history
+from litlab.review.schema import ensure_review_schema
+from litlab.review.settings import ReviewSettings
+
+QUESTION = "Does the article use bibliometric analysis?"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo corpus, indexed (embeddings of every record), with the review tables."""
+    corpus = litlab.open(tmp_path_factory.mktemp("review") / "demo.duckdb")
+    corpus.ingest([DEMO / "scopus_demo.csv", DEMO / "extra.ris"])
+    corpus.index()
+    ensure_review_schema(corpus.con)  # until the migration is wired into litlab.schema
+    yield corpus
+    corpus.close()
+
+
+@pytest.fixture(scope="module")
+def truth(demo):
+    """Gold labels of the demo records: record_id -> True/False."""
+    gold = pd.read_csv(DEMO / "demo_truth.csv", dtype=str)
+    ids = dict(demo.con.execute("SELECT doi, record_id FROM records WHERE doi IS NOT NULL").fetchall())
+    return {ids[d]: v == "TRUE" for d, v in zip(gold.doi, gold.uses_bibliometrics) if d in ids}
+
+
+def _reviewed_sample(truth, n_true, n_false, seed=7):
+    rng = np.random.default_rng(seed)
+    true = rng.choice(sorted(r for r, t in truth.items() if t), n_true, replace=False)
+    false = rng.choice(sorted(r for r, t in truth.items() if not t), n_false, replace=False)
+    return [int(r) for r in np.concatenate([true, false])]
+
+
+def _clear(corpus, question=QUESTION):
+    corpus.con.execute("DELETE FROM reviews WHERE question = ?", [question])
+
+
+def test_a_correction_is_a_new_row_and_the_latest_counts(demo):
+    question = "Is this a correction test?"
+    add_review(demo.con, question, 5, "TRUE", "alice")
+    add_review(demo.con, question, 5, "f", "bob")  # bob corrects alice
+    add_review(demo.con, question, 6, "unclear", "alice")
+    current = current_reviews(demo.con, question).set_index("record_id")
+    assert current.loc[5, "label"] == "FALSE" and current.loc[5, "reviewer"] == "bob"
+    assert current.loc[5, "n_decisions"] == 2 and current.loc[6, "label"] == "UNCLEAR"
+    history = review_history(demo.con, question, 5)
+    assert history.label.tolist() == ["TRUE", "FALSE"]
+    assert history.reviewer.tolist() == ["alice", "bob"]
+    assert history.created_at.is_monotonic_increasing
+    with pytest.raises(LitlabError, match="not one of TRUE, FALSE, UNCLEAR"):
+        add_review(demo.con, question, 5, "perhaps", "alice")
+    with pytest.raises(LitlabError, match="no record 99999"):
+        add_review(demo.con, question, 99999, "TRUE", "alice")
+    with pytest.raises(LitlabError, match="19,999 characters; keep it under 2,000"):
+        add_review(demo.con, "why " * 5000, 5, "TRUE", "alice")
+
+
+def test_import_reviews_by_record_id_and_doi_through_the_cli(demo, tmp_path):
+    from litlab.review.cli import app
+
+    doi = demo.con.execute("SELECT doi FROM records WHERE record_id = 8").fetchone()[0]
+    csv = tmp_path / "mine.csv"
+    csv.write_text("record_id,doi,label\n7,,TRUE\n,%s,0\n,10.9999/not.here,1\n9,,maybe not\n"
+                   % doi.upper())
+    db = demo.path
+    demo.con.execute("CHECKPOINT")
+    demo.con.close()  # the CLI opens the file itself
+    try:
+        result = CliRunner().invoke(app, ["review", "Imported question?", "--import", str(csv),
+                                          "--db", str(db), "--reviewer", "dana"])
+    finally:
+        demo.con = litlab.open(db).con
+    assert result.exit_code == 0, result.output
+    assert "imported 2 reviews (1 TRUE, 1 FALSE); 2 rows skipped" in result.output
+    assert "line 4: names no record of this corpus" in result.output
+    assert "line 5: label 'maybe not' is not TRUE/FALSE/UNCLEAR" in result.output
+    current = current_reviews(demo.con, "Imported question?").set_index("record_id")
+    assert current.label.to_dict() == {7: "TRUE", 8: "FALSE"}
+    assert set(current.reviewer) == {"dana"} and set(current.source) == {"import"}
+
+
+def test_one_class_only_says_how_many_of_each_it_needs(demo, truth):
+    _clear(demo)
+    for record_id in _reviewed_sample(truth, 3, 0):
+        add_review(demo.con, QUESTION, record_id, "TRUE", "me")
+    with pytest.raises(NotEnoughReviews, match="has 3 TRUE and 0 FALSE: review 1 more FALSE"):
+        service.label_from_reviews(demo.con, QUESTION, ReviewSettings(), demo.settings.index)
+    _clear(demo)
+
+
+def test_no_embeddings_and_no_run_says_what_to_run(tmp_path):
+    with litlab.open(tmp_path / "bare.duckdb") as corpus:
+        corpus.ingest([DEMO / "scopus_demo.csv"])
+        ensure_review_schema(corpus.con)
+        with pytest.raises(LitlabError, match="run `litlab index`"):
+            service.review_session(corpus.con, QUESTION, ReviewSettings(), corpus.settings.index)
+
+
+def test_labels_from_30_reviews_agree_with_the_gold_labels(demo, truth, tmp_path):
+    _clear(demo)
+    reviewed = _reviewed_sample(truth, 15, 15)
+    for record_id in reviewed:
+        add_review(demo.con, QUESTION, record_id, "TRUE" if truth[record_id] else "FALSE", "me")
+    result = service.label_from_reviews(demo.con, QUESTION, ReviewSettings(), demo.settings.index)
+    run = demo.runs().set_index("run_id").loc[result.run_id]
+    n_records = demo.con.execute("SELECT count(*) FROM records").fetchone()[0]
+    assert run.model_id.startswith("logistic regression") and run.status == "done"
+    assert run.labeled == run.records == n_records == result.labeled
+    assert demo.con.execute("SELECT backend FROM label_runs WHERE run_id = ?",
+                            [result.run_id]).fetchone()[0] == "classifier"
+    labels = demo.labels(result.run_id).set_index("record_id")
+    assert (labels.loc[reviewed, "method"] == "reviewed").all()
+    held_out = [r for r in truth if r not in set(reviewed) and r in labels.index]
+    from sklearn.metrics import cohen_kappa_score, f1_score
+
+    gold = ["TRUE" if truth[r] else "FALSE" for r in held_out]
+    predicted = labels.loc[held_out, "label"].tolist()
+    kappa, f1 = cohen_kappa_score(gold, predicted), f1_score(gold, predicted, pos_label="TRUE")
+    print(f"\ndemo, 30 reviews: held-out n={len(held_out)} kappa={kappa:.3f} F1(TRUE)={f1:.3f}")
+    assert kappa > 0.6 and f1 > 0.7
+    # It evaluates and exports like an LLM run.
+    evaluation = demo.evaluate(result.run_id, DEMO / "demo_truth.csv",
+                               label_column="uses_bibliometrics")
+    assert evaluation["n"] == len(truth) and evaluation["kappa"] > 0.6
+    out = demo.export(tmp_path / "labels.csv", runs=[result.run_id])
+    table = pd.read_csv(out["path"])
+    assert table[f"{run['name']}:label"].notna().sum() == len(labels)
+    from litlab.labeling.methods import describe_run
+    from litlab.review.runs import classifier_methods_paragraph
+
+    text = classifier_methods_paragraph(describe_run(demo.con, result.run_id))
+    assert "30 human reviews (15 TRUE, 15 FALSE" in text and "question_similarity" not in text
+    assert "cosine similarity of the record to the question" in text
+
+
+def test_session_ranks_zero_shot_then_learns_and_hints_a_stop(demo, truth):
+    _clear(demo)
+    settings = ReviewSettings(stop_after_irrelevant=3, reviewer="eve")
+    session = service.review_session(demo.con, QUESTION, settings, demo.settings.index,
+                                     mode="relevant")
+    first = session.next()
+    assert "zero-shot (question_similarity)" in first.why and first.p_true is None
+    assert "bibliometric" in (first.title + (first.abstract or "")).lower()
+    session.decide(first.record_id, "TRUE")
+    false_one = next(r for r, t in truth.items() if not t)
+    session.decide(false_one, "FALSE")
+    proposal = session.next()
+    assert "trained on 1 TRUE and 1 FALSE" in proposal.why and proposal.p_true is not None
+    assert proposal.record_id not in (first.record_id, false_one)
+    # Relevant mode asks about the most likely TRUE record first.
+    candidates = session._candidates()
+    assert proposal.p_true == pytest.approx(float(1 / (1 + np.exp(-session.decision[candidates].max()))))
+    session.skip(proposal.record_id)
+    assert session.next().record_id != proposal.record_id
+    for record_id in [r for r, t in truth.items() if not t and r != false_one][:3]:
+        session.decide(record_id, "FALSE")
+    hint = session.hint()
+    assert hint.stop and "the last 3 decisions were all FALSE" in hint.message
+    assert hint.estimated_left is not None and hint.estimated_left > 0
+    # Uncertain mode asks where the classifier is least sure.
+    session.mode = "uncertain"
+    picked = session.next()
+    candidates = session._candidates()
+    assert abs(picked.p_true - 0.5) == pytest.approx(
+        float(np.min(np.abs(1 / (1 + np.exp(-session.decision[candidates])) - 0.5))), abs=1e-9)
+    assert set(current_reviews(demo.con, QUESTION).reviewer) == {"eve"}
+    _clear(demo)
+
+
+def test_terminal_review_stores_keys_as_reviews(demo):
+    from litlab.review.cli import app
+
+    question = "Does the article study open access?"
+    db = demo.path
+    demo.con.execute("CHECKPOINT")
+    demo.con.close()
+    try:
+        result = CliRunner().invoke(app, ["review", question, "--db", str(db), "--reviewer",
+                                          "carol"], input="tfxsuq")
+    finally:
+        demo.con = litlab.open(db).con
+    assert result.exit_code == 0, result.output
+    assert "stored this session: 1 TRUE, 1 FALSE, 1 UNCLEAR (1 skipped)" in result.output
+    assert result.output.count("[t]rue  [f]alse") == 6  # 'x' is not a key: asked again
+    history = review_history(demo.con, question)
+    assert history.label.tolist() == ["TRUE", "FALSE", "UNCLEAR"]
+    assert set(history.reviewer) == {"carol"} and set(history.source) == {"terminal"}
+    first_title = demo.con.execute("SELECT title FROM records WHERE record_id = ?",
+                                   [int(history.record_id[0])]).fetchone()[0]
+    assert first_title in result.output
+
+
+def test_llm_probabilities_join_the_features_and_show_in_the_review(demo, truth):
+    _clear(demo)
+    reviewed = _reviewed_sample(truth, 4, 4, seed=3)
+    llm = demo.label(QUESTION, scope="abstract", filters={"record_ids": reviewed[:6] + [1, 2]})
+    for record_id in reviewed:
+        add_review(demo.con, QUESTION, record_id, "TRUE" if truth[record_id] else "FALSE", "me")
+    features = service.features_for(demo.con, QUESTION, ReviewSettings(), demo.settings.index)
+    assert features.groups == ["tfidf", "embeddings", "llm_p_true", "question_similarity"]
+    assert features.details["llm_run"] == llm.run_ids[0]
+    result = service.label_from_reviews(demo.con, QUESTION, ReviewSettings(), demo.settings.index)
+    params = demo.con.execute("SELECT parameters FROM label_runs WHERE run_id = ?",
+                              [result.run_id]).fetchone()[0]
+    assert f'"llm_run": {llm.run_ids[0]}' in params and '"llm_p_true"' in params
+    session = service.review_session(demo.con, QUESTION, ReviewSettings(), demo.settings.index)
+    session.reviewed = {}  # show an already-labeled record: its LLM probabilities come along
+    proposal = session._proposal(int(np.flatnonzero(features.ids == 1)[0]), "test")
+    assert set(proposal.llm_probabilities) == {"TRUE", "FALSE", "UNCLEAR"}
+    assert sum(proposal.llm_probabilities.values()) == pytest.approx(1.0)
+    _clear(demo)
