@@ -27,13 +27,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     port = free_port()
+    log = open(tmp_path_factory.mktemp("server") / "llama-server.log", "w+b")
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()),
          "--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(port),
          "--n_ctx", "2048", "--logits_all", "true", "--n_threads", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stdout=log, stderr=subprocess.STDOUT)  # a pipe nobody reads would fill and block it
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.time() + 180
     while time.time() < deadline:
@@ -44,10 +45,12 @@ def server():
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail(f"llama.cpp server did not start: {proc.stderr.read()[-1000:]!r}")
+        log.seek(0)
+        pytest.fail(f"llama.cpp server did not start: {log.read()[-1000:]!r}")
     yield url
     proc.terminate()
     proc.wait(timeout=30)
+    log.close()
 
 
 def settings_for(url: str, **extra) -> Settings:

@@ -34,8 +34,12 @@ def check_classes(n_true: int, n_false: int, settings: ReviewSettings) -> None:
                            ((n_true, "TRUE"), (n_false, "FALSE")) if n < need))
 
 
-def train(matrix, labeled: np.ndarray, truth: np.ndarray, settings: ReviewSettings):
-    """Fit on the labeled rows (indices) with their booleans; returns the fitted model."""
+def train(matrix, labeled: np.ndarray, truth: np.ndarray, settings: ReviewSettings,
+          screening: bool = False):
+    """Fit on the labeled rows (indices) with their booleans; returns the fitted model.
+
+    ``screening`` weighs TRUE reviews ``settings.positive_weight`` times more than balanced.
+    """
     from sklearn.linear_model import LogisticRegression
 
     y = truth.astype(int)
@@ -43,7 +47,8 @@ def train(matrix, labeled: np.ndarray, truth: np.ndarray, settings: ReviewSettin
     # Balanced classes, then TRUE weighted up again: in screening a missed TRUE costs far more
     # than a FALSE read (ASReview's tuned defaults weight positives about 10x the same way).
     n_true = int(y.sum())
-    weights = {1: settings.positive_weight * len(y) / (2 * n_true),
+    boost = settings.positive_weight if screening else 1.0
+    weights = {1: boost * len(y) / (2 * n_true),
                0: len(y) / (2 * (len(y) - n_true))}
     # The dual problem is the small one while labels are far fewer than features.
     model = LogisticRegression(C=settings.C, class_weight=weights, solver="liblinear",
@@ -84,11 +89,12 @@ class StopHint:
 
 
 def stopping_hint(history: list[bool], decision: np.ndarray | None, candidates: np.ndarray,
-                  n_true: int, n_false: int, settings: ReviewSettings) -> StopHint:
+                  n_true: int, n_false: int, settings: ReviewSettings,
+                  boost: float = 1.0) -> StopHint:
     """N irrelevant decisions in a row, and a rough estimate of the relevant records left.
 
-    The estimate sums the unreviewed records' probabilities after undoing the class balancing
-    (shifting the log-odds by log(n_false / n_true)); screening favours TRUE records, so the
+    The estimate sums the unreviewed records' probabilities after undoing the class weights
+    (shifting the log-odds by log(boost * n_false / n_true)); screening favours TRUE records, so the
     reviewed share is an upper bound on prevalence and the estimate errs high, on the safe side.
     """
     streak = 0
@@ -98,7 +104,7 @@ def stopping_hint(history: list[bool], decision: np.ndarray | None, candidates: 
         streak += 1
     estimate = None
     if decision is not None and n_true and n_false and len(candidates):
-        shift = np.log(n_false / n_true)
+        shift = np.log(boost * n_false / n_true)
         estimate = float(probability(decision[candidates] - shift).sum())
     reasons = []
     if streak >= settings.stop_after_irrelevant:

@@ -53,13 +53,15 @@ def build_features(texts: list[str], embeddings: np.ndarray | None, signals: dic
     vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1, max_df=0.95,
                                  dtype=np.float32, max_features=settings.max_tfidf_features)
     try:
+        if not settings.tfidf_weight:
+            raise ValueError("TF-IDF switched off")
         tfidf = vectorizer.fit_transform([t or "" for t in texts])
         blocks.append(tfidf * settings.tfidf_weight)
         groups.append("tfidf")
         details["tfidf_terms"] = tfidf.shape[1]
     except ValueError:  # every text empty or stop words only: the other blocks still work
         details["tfidf_terms"] = 0
-    if embeddings is not None and embeddings.size:
+    if embeddings is not None and embeddings.size and settings.embedding_weight:
         blocks.append(sparse.csr_matrix(embeddings.astype(np.float32) * settings.embedding_weight))
         groups.append("embeddings")
         details["embedding_dim"] = int(embeddings.shape[1])

@@ -62,7 +62,7 @@ class ReviewSession:
                 self.n_false >= max(1, self.settings.min_per_class):
             rows = np.array([i for i, _ in decided])
             model = train(self.features.matrix, rows, np.array([t for _, t in decided]),
-                          self.settings)
+                          self.settings, screening=self.mode == "relevant")
             self.decision = scores(model, self.features.matrix)
 
     def _candidates(self) -> np.ndarray:
@@ -122,8 +122,9 @@ class ReviewSession:
     def hint(self) -> StopHint:
         """Whether it may be time to stop, and why."""
         candidates = self._candidates()
+        boost = self.settings.positive_weight if self.mode == "relevant" else 1.0
         return stopping_hint(self.history, self.decision, candidates, self.n_true, self.n_false,
-                             self.settings)
+                             self.settings, boost)
 
     def counts(self) -> dict:
         """Reviewed so far by label, and how many records are left."""

@@ -13,13 +13,15 @@ class ReviewSettings:
     # The classifier needs both classes; below these counts it ranks by the zero-shot signals.
     min_per_class: int = 1
     # Inverse regularisation of the logistic regression over [TF-IDF | embeddings | signals].
-    C: float = 2.0
-    # TRUE reviews weigh this many times more than under balanced class weights.
-    positive_weight: float = 1.0
+    C: float = 1.0
+    # In screening (relevant mode, simulations) TRUE reviews weigh this many times more than
+    # under balanced class weights: a missed TRUE costs far more than a FALSE read. Labels
+    # (uncertain mode, --from-reviews) use balanced weights.
+    positive_weight: float = 5.0
     max_tfidf_features: int | None = None
     # Weights of the feature blocks: both blocks are L2-normalised rows, so these set their say.
     tfidf_weight: float = 1.0
-    embedding_weight: float = 1.0
+    embedding_weight: float = 0.5
     # Zero-shot signals (LLM probability, similarity to the question) as standardised columns.
     signal_weight: float = 0.5
     use_llm: bool = True

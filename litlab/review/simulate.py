@@ -120,7 +120,8 @@ def replay(features: Features, truth: np.ndarray, settings: ReviewSettings, prio
     to_find = int(truth.sum() - truth[priors].sum())
     found, hits = [], 0
     while hits < to_find:
-        model = train(matrix, np.array(labeled), truth[labeled], settings)
+        model = train(matrix, np.array(labeled), truth[labeled], settings,
+                      screening=mode == "relevant")
         decision = scores(model, matrix)
         # Retrain after every label early on, then every n/20 labels (a label moves the model less).
         batch = 1 if len(labeled) < settings.retrain_every_label_until else len(labeled) // 20

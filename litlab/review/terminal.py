@@ -1,6 +1,7 @@
 """`litlab review` in the terminal: one article at a time, one key per decision."""
 from __future__ import annotations
 
+import sys
 import textwrap
 from typing import Callable
 
@@ -39,8 +40,20 @@ def render(proposal: Proposal, counts: dict, width: int = 100) -> str:
     return "\n".join(lines)
 
 
+def read_key() -> str:
+    """One key press at a terminal; from a pipe, the next non-blank character (EOF quits)."""
+    if sys.stdin.isatty():
+        return click.getchar()
+    while True:
+        char = sys.stdin.read(1)
+        if not char:
+            return "q"
+        if not char.isspace():
+            return char
+
+
 def review_loop(session: ReviewSession, echo: Callable[..., None] = click.echo,
-                getchar: Callable[[], str] = click.getchar) -> dict:
+                getchar: Callable[[], str] = read_key) -> dict:
     """Ask until the user quits or nothing is left; every decision is stored at once."""
     stored = {"TRUE": 0, "FALSE": 0, "UNCLEAR": 0, "skipped": 0}
     hinted = False
