@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -52,16 +54,33 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         )
     if current == len(MIGRATIONS):
         return current
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)"
         )
         for version in range(current + 1, len(MIGRATIONS) + 1):
             con.execute(MIGRATIONS[version - 1])
             con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
-        con.execute("COMMIT")
-    except Exception:
+    return len(MIGRATIONS)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: commit when the block ends, roll back if it raises."""
+    con.execute("BEGIN")
+    try:
+        yield con
+    except BaseException:
         con.execute("ROLLBACK")
         raise
-    return len(MIGRATIONS)
+    con.execute("COMMIT")
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> None:
+    """Insert a pandas DataFrame or Arrow table into ``table`` by column name."""
+    if len(frame):
+        con.register("incoming_rows", frame)
+        try:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")
+        finally:
+            con.unregister("incoming_rows")

@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from litlab.index.embedders import Embedder
+from litlab.store import insert_frame, transaction
 
 GRANULARITIES = ("record", "chunk")
 # What a record's vector stands for: title, abstract and keywords.
@@ -85,19 +86,12 @@ def sync(con: duckdb.DuckDBPyConnection, granularity: str, model: str,
             "vector": pa.ListArray.from_arrays(offsets, flat),
         })
         gone = gone + [i for i, _, _ in todo]
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         if gone:
             con.execute("DELETE FROM embeddings WHERE granularity = ? AND model = ? "
                         "AND list_contains(?, object_id)", [granularity, model, gone])
         if todo:
-            con.register("incoming_vectors", table)
-            con.execute("INSERT INTO embeddings SELECT * FROM incoming_vectors")
-            con.unregister("incoming_vectors")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+            insert_frame(con, "embeddings", table)
     return SyncResult(granularity, total, len(todo), len(gone) - len(todo))
 
 

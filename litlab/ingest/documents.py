@@ -15,6 +15,7 @@ from litlab.ingest.linking import RecordMatcher
 from litlab.ingest.pdf_text import USABLE, PdfText, extract_many
 from litlab.ingest.report import DocumentSummary
 from litlab.settings import IngestSettings
+from litlab.store import insert_frame, transaction
 
 
 def record_matcher(con: duckdb.DuckDBPyConnection, settings: IngestSettings) -> RecordMatcher:
@@ -80,26 +81,14 @@ def _document_row(result: PdfText, summary: DocumentSummary, sha: str) -> tuple:
 
 
 def _write(con: duckdb.DuckDBPyConnection, docs: list, pages: list, chunks: list) -> None:
-    frames = {
-        "documents": pd.DataFrame(docs, columns=[
+    with transaction(con):
+        insert_frame(con, "documents", pd.DataFrame(docs, columns=[
             "document_id", "path", "sha256", "n_pages", "n_chars", "status", "error",
-            "record_id", "link_method", "link_score", "metadata", "added_at"]),
-        "pages": pd.DataFrame(pages, columns=["document_id", "page", "text"]),
-        "chunks": pd.DataFrame(chunks, columns=[
+            "record_id", "link_method", "link_score", "metadata", "added_at"]))
+        insert_frame(con, "pages", pd.DataFrame(pages, columns=["document_id", "page", "text"]))
+        insert_frame(con, "chunks", pd.DataFrame(chunks, columns=[
             "chunk_id", "document_id", "chunk_index", "text", "page_start", "page_end",
-            "char_start", "char_end"]),
-    }
-    con.execute("BEGIN")
-    try:
-        for table, frame in frames.items():
-            if len(frame):
-                con.register("incoming", frame)
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+            "char_start", "char_end"]))
 
 
 def relink_documents(con: duckdb.DuckDBPyConnection, settings: IngestSettings) -> int:

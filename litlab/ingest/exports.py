@@ -19,6 +19,7 @@ from litlab.ingest.fields import clean_record
 from litlab.ingest.report import ImportSummary
 from litlab.ingest.textio import decode
 from litlab.settings import IngestSettings
+from litlab.store import insert_frame, transaction
 
 RECORD_COLUMNS = ("record_id", "import_id", "source_line") + CANONICAL_FIELDS + (
     "copyright", "title_key", "raw")
@@ -142,36 +143,21 @@ def _stored(con: duckdb.DuckDBPyConnection, record_id: int) -> dict:
 
 
 def _write(con, summary, sha, started, new_records, enriched_existing, duplicates, rejects) -> None:
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'done', ?, ?, now())",
             [summary.import_id, summary.file, sha, summary.format, summary.encoding,
              summary.rows_read, summary.stored, summary.duplicates, summary.rejected,
              summary.message, started],
         )
-        if new_records:
-            table = pa.Table.from_pylist(list(new_records.values()), schema=RECORD_SCHEMA)
-            con.register("new_records", table)
-            con.execute(f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
-                        f"SELECT {', '.join(RECORD_COLUMNS)} FROM new_records")
-            con.unregister("new_records")
+        insert_frame(con, "records", pa.Table.from_pylist(list(new_records.values()),
+                                                          schema=RECORD_SCHEMA))
         for record_id, row in enriched_existing.items():
             original = row.pop("_original")
-            changed = [k for k in original if row.get(k) != original[k]]
-            for name in changed:
+            for name in [k for k in original if row.get(k) != original[k]]:
                 con.execute(f"UPDATE records SET {name} = ?, updated_at = now() "
                             "WHERE record_id = ?", [row[name], record_id])
-        for table, rows, columns in (
-            ("duplicates", duplicates, ["import_id", "line", "duplicate_of", "reason",
-                                        "similarity", "enriched", "raw"]),
-            ("rejects", rejects, ["import_id", "line", "reason", "raw"]),
-        ):
-            if rows:
-                con.register("incoming", pd.DataFrame(rows, columns=columns))
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        insert_frame(con, "duplicates", pd.DataFrame(duplicates, columns=[
+            "import_id", "line", "duplicate_of", "reason", "similarity", "enriched", "raw"]))
+        insert_frame(con, "rejects", pd.DataFrame(rejects, columns=[
+            "import_id", "line", "reason", "raw"]))

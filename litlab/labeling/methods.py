@@ -15,10 +15,11 @@ SCOPE_TEXT = {
     "auto": "the title and the {k} passages of the article's own PDF most similar to the question "
             "where a PDF with text was linked, otherwise its title, keywords and abstract",
 }
-SMALL_MODEL_NOTE = ("Note: SmolLM2-135M-Instruct is a very small model; on our gold set its labels "
-                    "were no better than a zero-shot embedding baseline (see benchmarks/README.md). "
-                    "For labels worth reporting, run a real Llama through a server "
-                    "(litlab label ... --backend openai --base-url http://HOST:PORT/v1 --model NAME).")
+SMALL_MODEL_NOTE = ("Note: SmolLM2-135M-Instruct is a very small model. On litlab's gold sets its "
+                    "labels are no better than chance and lose to a zero-shot embedding baseline "
+                    "(benchmarks/README.md). For labels worth reporting, run a real Llama through "
+                    "a server (litlab label ... --backend openai --base-url http://HOST:PORT/v1 "
+                    "--llm NAME).")
 
 
 def describe_run(con: duckdb.DuckDBPyConnection, run_id: int) -> dict:

@@ -27,6 +27,7 @@ from litlab.labeling.context import build_contexts
 from litlab.labeling.evidence import choose_evidence
 from litlab.labeling.prompts import TEMPLATE_TEXT, Question
 from litlab.settings import IndexSettings, LabelSettings
+from litlab.store import transaction
 
 COMMIT_EVERY = 16  # records per committed batch: at most this much work is lost to a kill
 _NAME_STOPWORDS = set("""a an the does do did is are was were which what how whether article
@@ -123,10 +124,9 @@ def execute(con: duckdb.DuckDBPyConnection, run_ids: list[int], backend, setting
             batch = pending[at:at + COMMIT_EVERY]
             rows = _label_batch(con, batch, run_ids, questions, scope, backend, embedder,
                                 settings, index_settings, done)
-            con.execute("BEGIN")
-            con.executemany("INSERT OR IGNORE INTO labels VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            rows)
-            con.execute("COMMIT")
+            with transaction(con):
+                con.executemany("INSERT OR IGNORE INTO labels VALUES "
+                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             labeled += len(batch)
             if advance:
                 advance(len(batch))
