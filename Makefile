@@ -25,6 +25,7 @@ demo: install
 	$(BIN)/litlab ingest $(DEMO_INPUTS) --db $(DEMO_DB)
 	$(BIN)/litlab info --db $(DEMO_DB)
 	$(BIN)/litlab index --db $(DEMO_DB)
+	$(BIN)/litlab topics --db $(DEMO_DB) --out $(DEMO_DIR)/topics
 	$(BIN)/litlab search "co-citation analysis of Web of Science publications" --k 5 --db $(DEMO_DB)
 	$(BIN)/litlab label "Does the article use bibliometric analysis?" --db $(DEMO_DB)
 	$(BIN)/litlab runs show 1 --db $(DEMO_DB)

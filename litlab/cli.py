@@ -130,6 +130,15 @@ def similar(
 
 runs_app = typer.Typer(help="Label runs: list them, or describe one for a methods section.")
 app.add_typer(runs_app, name="runs")
+
+
+def _register_review_commands() -> None:
+    from litlab.review.cli import app as review_commands
+
+    app.add_typer(review_commands)
+
+
+_register_review_commands()
 from litlab.topics.cli import topics_app  # noqa: E402 (typer only; the work loads lazily)
 app.add_typer(topics_app, name="topics")
 
@@ -144,6 +153,8 @@ def label(
                                              "line: all asked in one pass."),
     scope: str = typer.Option("auto", "--scope", help="abstract | fulltext | auto"),
     resume: Optional[int] = typer.Option(None, "--resume", help="Continue this run."),
+    from_reviews: bool = typer.Option(False, "--from-reviews", help="Label every record with a "
+                                      "classifier trained on your reviews of QUESTION."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Label at most N records."),
     sample: Optional[int] = typer.Option(None, "--sample", help="A seeded random sample of N."),
     year: Optional[str] = typer.Option(None, "--year"),
@@ -160,6 +171,15 @@ def label(
     from litlab.labeling.service import read_questions
 
     asked = read_questions(questions) if questions else ([question] if question else [])
+    if from_reviews:
+        if not question:
+            raise typer.BadParameter("--from-reviews needs the QUESTION you reviewed")
+        with _open(db) as corpus:
+            run = corpus.label_from_reviews(question)
+        typer.echo(json.dumps(run.to_dict()) if as_json else
+                   f"run {run.to_dict()['run_id']}: {run.to_dict()['labeled']} records labeled "
+                   f"from {run.to_dict()['reviewed']} reviews")
+        return
     if not asked and resume is None:
         raise typer.BadParameter("give a QUESTION, --questions FILE or --resume RUN")
     settings = {"backend": backend, "model": llm, "base_url": base_url, "batch_size": batch_size}

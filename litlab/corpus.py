@@ -124,6 +124,37 @@ class Corpus:
             filters = Filters.from_dict(filters)
         return ask(self, question, filters, k, max_tokens)
 
+    def reviews(self, question: str) -> pd.DataFrame:
+        """Human labels for a question, latest decision per record."""
+        from litlab.review import service
+
+        return service.reviews(self.con, question)
+
+    def import_reviews(self, question: str, path, label_column: str = "label"):
+        """Store human labels from a CSV (record_id or doi, and label) as reviews."""
+        from litlab.review import service
+
+        return service.import_reviews(self.con, question, Path(path), self.settings.review,
+                                      label_column)
+
+    def review_session(self, question: str, reviewer: str | None = None,
+                       mode: str | None = None):
+        """A live review: next record to decide, decisions stored, classifier retrained."""
+        import dataclasses
+
+        from litlab.review import service
+
+        settings = dataclasses.replace(self.settings.review, **{
+            k: v for k, v in {"reviewer": reviewer, "mode": mode}.items() if v})
+        return service.review_session(self.con, question, settings, self.settings.index)
+
+    def label_from_reviews(self, question: str):
+        """Train the classifier on the reviews and label every record as a run of its own."""
+        from litlab.review import service
+
+        return service.label_from_reviews(self.con, question, self.settings.review,
+                                          self.settings.index)
+
     def records(self) -> pd.DataFrame:
         """Every stored record, one row each, list fields as Python lists."""
         return self.con.execute(

@@ -216,3 +216,8 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+
+# 6: human reviews per question (a correction is a new row; the latest counts).
+from litlab.review.schema import MIGRATION as _REVIEW_MIGRATION  # noqa: E402
+
+MIGRATIONS.append(_REVIEW_MIGRATION)

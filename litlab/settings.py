@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from litlab.review.settings import ReviewSettings
+
 
 @dataclass(frozen=True)
 class ChunkSettings:
@@ -99,4 +101,5 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
     label: LabelSettings = field(default_factory=LabelSettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
     topics: TopicSettings = field(default_factory=TopicSettings)

@@ -46,6 +46,10 @@ def describe_run(con: duckdb.DuckDBPyConnection, run_id: int) -> dict:
 
 def methods_paragraph(run: dict) -> str:
     """The paragraph to paste into a methods section."""
+    if run["backend"] == "classifier":
+        from litlab.review.runs import classifier_methods_paragraph
+
+        return classifier_methods_paragraph(run)
     p = run["parameters"]
     weights = f"; weights SHA-256 {run['weights_sha256']}" if run["weights_sha256"] else ""
     where = f" served at {p['base_url']}" if p.get("base_url") else f" on {p.get('device') or 'CPU'}"

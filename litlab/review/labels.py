@@ -10,6 +10,7 @@ import pandas as pd
 
 from litlab.errors import LitlabError, RecordNotFound
 from litlab.ingest.fields import normalise_doi
+from litlab.store import transaction
 
 LABELS = ("TRUE", "FALSE", "UNCLEAR")
 MAX_QUESTION_CHARS = 2000
@@ -119,10 +120,9 @@ def import_reviews(con: duckdb.DuckDBPyConnection, question: str, path: Path, re
         raise LitlabError(f"no row of {path} could be imported "
                           f"(first problem: line {result.skipped[0][0]}, {result.skipped[0][1]})"
                           if result.skipped else f"{path} has no rows")
-    con.execute("BEGIN")
-    con.executemany("INSERT INTO reviews (question, record_id, label, reviewer, source, note, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    con.execute("COMMIT")
+    with transaction(con):
+        con.executemany("INSERT INTO reviews (question, record_id, label, reviewer, source, "
+                        "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     result.imported = len(rows)
     result.skipped = result.skipped[:20]
     return result

@@ -19,6 +19,7 @@ from litlab.review.classifier import MODEL_ID, probability, scores, train
 from litlab.review.features import Features
 from litlab.review.labels import current_reviews, normalise_question
 from litlab.review.settings import ReviewSettings
+from litlab.store import transaction
 
 OPTIONS = ["TRUE", "FALSE", "UNCLEAR"]  # the LLM runs' default options, so columns line up
 TEMPLATE = ("(no prompt) logistic regression trained on the human reviews of the question; "
@@ -77,8 +78,7 @@ def write_classifier_run(con: duckdb.DuckDBPyConnection, question: str, features
         else:
             labels.append((run_id, record_id, "TRUE" if p >= 0.5 else "FALSE", [p, 1.0 - p, 0.0],
                            None, None, None, "classifier", None, None, False, None, now))
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute(
             "INSERT INTO label_runs VALUES (?, ?, ?, ?, 'abstract', 'classifier', ?, NULL, ?, ?, ?, "
             "?, 'done', NULL, ?, ?)",
@@ -87,10 +87,6 @@ def write_classifier_run(con: duckdb.DuckDBPyConnection, question: str, features
              json.dumps(parameters), litlab.__version__, [int(i) for i in features.ids], now,
              datetime.now()])
         con.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", labels)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     predicted = sum(1 for row in labels if row[7] == "classifier" and row[2] == "TRUE")
     return ClassifierRun(run_id, len(labels), int(len(reviews)), predicted, features.groups,
                          round(time.perf_counter() - start, 2))

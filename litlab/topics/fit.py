@@ -88,7 +88,8 @@ def _umap(UMAP, engine: str, n_components: int, n_neighbors: int, seed: int, min
 
 def stored_keybert(embeddings: np.ndarray, top_n: int, seed: int):
     """KeyBERTInspired that scores words against the stored vectors of representative records
-    (BERTopic's ``update_topics`` would otherwise embed those records again)."""
+    (BERTopic passes no embeddings to a representation given by name, as {"KeyBERT": ...},
+    and KeyBERTInspired would then embed those records again)."""
     from bertopic.representation import KeyBERTInspired
 
     class StoredKeyBERT(KeyBERTInspired):
@@ -96,10 +97,27 @@ def stored_keybert(embeddings: np.ndarray, top_n: int, seed: int):
             chosen = embeddings if embeddings is not None else self.stored
             return super().extract_topics(topic_model, documents, c_tf_idf, topics, chosen)
 
-    # 40 candidates (BERTopic: 100) are plenty for 10 words, and embedding them is the slow part.
-    model = StoredKeyBERT(top_n_words=top_n, nr_candidate_words=40, random_state=seed)
+    # 30 candidates (BERTopic: 100) are plenty for 10 words; embedding them is the slow part.
+    model = StoredKeyBERT(top_n_words=top_n, nr_candidate_words=30, random_state=seed)
     model.stored = embeddings
     return model
+
+
+def topic_model_class():
+    """BERTopic whose ``nr_topics`` counts real topics (BERTopic counts the outliers as one)."""
+    from bertopic import BERTopic
+
+    class TopicModel(BERTopic):
+        def _reduce_topics(self, documents, use_ctfidf=False):
+            wanted = self.nr_topics
+            if isinstance(wanted, int) and self._outliers:
+                self.nr_topics = wanted + 1
+            try:
+                return super()._reduce_topics(documents, use_ctfidf)
+            finally:
+                self.nr_topics = wanted
+
+    return TopicModel
 
 
 def fit(docs: list[str], vectors: np.ndarray, settings: TopicSettings, word_model) -> Fitted:
@@ -109,8 +127,6 @@ def fit(docs: list[str], vectors: np.ndarray, settings: TopicSettings, word_mode
     go through BERTopic's ``transform``. ``word_model`` (a loaded sentence-transformers model)
     embeds candidate keywords.
     """
-    from bertopic import BERTopic
-
     from litlab.topics.text import clean, vectorizer
 
     n = len(docs)
@@ -123,7 +139,7 @@ def fit(docs: list[str], vectors: np.ndarray, settings: TopicSettings, word_mode
     fit_docs, fit_vectors = [docs[i] for i in fit_idx], vectors[fit_idx]
     keybert = stored_keybert(fit_vectors, params["top_n_words"], settings.seed)
     hdbscan_args = {"prediction_data": True} | ({"core_dist_n_jobs": 1} if engine != "cuml" else {})
-    model = BERTopic(
+    model = topic_model_class()(
         embedding_model=word_model,
         umap_model=_umap(UMAP, engine, params["n_components"], params["n_neighbors"],
                          settings.seed, 0.0),
@@ -135,13 +151,8 @@ def fit(docs: list[str], vectors: np.ndarray, settings: TopicSettings, word_mode
         calculate_probabilities=False, verbose=False)
     seconds = {}
     start = time.perf_counter()
-    logger = logging.getLogger("BERTopic")
-    level = logger.level
-    # BERTopic warns that assignments given to update_topics (after outlier reduction) must be
-    # the last step; they are. UMAP notes that a seed means one thread.
-    logger.setLevel(logging.ERROR)
-    with warnings.catch_warnings(), _restore_level(logger, level):
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(), _quiet_bertopic():
+        warnings.simplefilter("ignore")  # UMAP: a seed means one thread; numba notes
         fit_topics, fit_probs = model.fit_transform(fit_docs, embeddings=fit_vectors)
         seconds["fit"] = time.perf_counter() - start
         topics = np.full(n, -1, dtype=np.int64)
@@ -169,10 +180,11 @@ def fit(docs: list[str], vectors: np.ndarray, settings: TopicSettings, word_mode
                 threshold=settings.outlier_threshold))
             moved = (topics == -1) & (reduced >= 0)
             topics, method[moved] = reduced, "outlier_reduction"
-            # Keywords follow the new members (of the fitted sample, which they describe).
+            # c-TF-IDF keywords follow the new members (of the fitted sample, which they
+            # describe); the KeyBERT-inspired words stay those of the clustered core (recomputing
+            # them embeds every candidate word again, which doubled the time at 50k records).
             model.update_topics(fit_docs, topics=topics[fit_idx].tolist(),
-                                top_n_words=params["top_n_words"], vectorizer_model=vectorizer(),
-                                representation_model={"KeyBERT": keybert})
+                                top_n_words=params["top_n_words"], vectorizer_model=vectorizer())
             seconds["reduce_outliers"] = time.perf_counter() - start
         start = time.perf_counter()
         coords = map_coordinates(vectors, fit_idx, UMAP, engine, params["n_neighbors"], settings.seed)
@@ -191,11 +203,16 @@ def fit(docs: list[str], vectors: np.ndarray, settings: TopicSettings, word_mode
 
 
 @contextlib.contextmanager
-def _restore_level(logger: logging.Logger, level: int):
+def _quiet_bertopic():
+    """Drop BERTopic's warning that assignments given to ``update_topics`` (after outlier
+    reduction) must be the last step: they are. BERTopic resets its logger's level itself."""
+    logger = logging.getLogger("BERTopic")
+    only_errors = lambda record: record.levelno >= logging.ERROR  # noqa: E731
+    logger.addFilter(only_errors)
     try:
         yield
     finally:
-        logger.setLevel(level)
+        logger.removeFilter(only_errors)
 
 
 def _best(probabilities, n: int) -> np.ndarray:

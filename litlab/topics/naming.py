@@ -3,17 +3,15 @@ from __future__ import annotations
 
 import re
 
-PROMPT = """Below are the keywords and some representative article titles of one topic in a \
-corpus of research literature.
-
+# Titles first, then keywords, then the request: small local models follow this order best.
+# The seed workflow asked for names of 3-5 words.
+PROMPT = """Here are article titles from one research topic:
+{titles}
 Keywords: {keywords}
 
-Titles:
-{titles}
-
-Give this topic a short name of 3 to 5 words that says what its articles study. \
-Answer with the name only."""
+Write a title of 3 to 5 words for this research topic."""
 MAX_NAME_CHARS = 60
+MAX_NAME_WORDS = 10  # longer answers are sentences, not names: keyword names are kept instead
 
 
 def keyword_name(keywords: list[str], n: int = 3) -> str:
@@ -31,16 +29,27 @@ def keyword_name(keywords: list[str], n: int = 3) -> str:
 
 def llm_name(backend, keywords: list[str], titles: list[str]) -> str | None:
     """A short name written by ``backend`` (``generate``), or None when its answer is unusable."""
-    prompt = PROMPT.format(keywords=", ".join(keywords[:10]),
+    prompt = PROMPT.format(keywords=", ".join(keywords[:8]),
                            titles="\n".join(f"- {t}" for t in titles if t))
-    return tidy(backend.generate(prompt, max_tokens=24))
+    return tidy(backend.generate(prompt, max_tokens=16))
 
 
 def tidy(answer: str) -> str | None:
-    """The name in a model's answer: first non-empty line, no label, quotes or final stop."""
-    for line in (answer or "").splitlines():
-        line = re.sub(r"^\s*(topic\s*name|name|topic)\s*[:\-]\s*", "", line, flags=re.I)
-        line = line.strip().strip("*#\"'`“”‘’").strip().rstrip(".").strip()
-        if line:
-            return line[:MAX_NAME_CHARS].rstrip()
+    """The name in a model's answer, or None when there is none.
+
+    Takes a quoted phrase if there is one, else the first line that is not a preamble
+    ("Here's a possible title:"); drops list markers, labels, quotes and a final stop.
+    """
+    quoted = re.search(r"[\"“]([^\"”\n]{3,80})[\"”]", answer or "")
+    lines = [quoted.group(1)] if quoted else (answer or "").splitlines()
+    for line in lines:
+        line = re.sub(r"^\s*([-*•#]+|\d+[.)])\s*", "", line)
+        line = re.sub(r"^\s*(topic\s*name|name|topic|title)\s*[:\-]\s*", "", line, flags=re.I)
+        line = line.strip().strip("*\"'`“”‘’").strip().rstrip(".").strip()
+        if not line or line.endswith(":"):
+            continue
+        words = line.split()
+        if len(words) > MAX_NAME_WORDS or not re.search("[A-Za-z]{3}", line):
+            return None
+        return line if len(line) <= MAX_NAME_CHARS else line[:MAX_NAME_CHARS].rsplit(" ", 1)[0]
     return None

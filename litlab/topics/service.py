@@ -15,7 +15,7 @@ from litlab.topics import describe, naming, store
 from litlab.topics.report import TopicsReport
 
 OUTLIER_NAME = "outliers (no topic)"
-LLM_TITLES = 8
+LLM_TITLES = 5  # representative titles in the naming prompt
 
 
 def load_inputs(con: duckdb.DuckDBPyConnection, model: str, min_records: int):

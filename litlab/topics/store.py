@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from litlab.errors import LitlabError
+from litlab.store import insert_frame, transaction
 
 # The run that search filters, exports and `litlab topics rename/merge` act on.
 LATEST_RUN_SQL = "(SELECT max(topic_run_id) FROM topic_runs)"
@@ -28,8 +28,7 @@ TABLE_SQL = """
 def save_run(con: duckdb.DuckDBPyConnection, run: dict, topics: list[dict],
              assignments: pd.DataFrame) -> int:
     """Store a run, its topics and every record's assignment in one transaction."""
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         run_id = con.execute("SELECT coalesce(max(topic_run_id), 0) + 1 FROM topic_runs").fetchone()[0]
         con.execute("INSERT INTO topic_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
                     [run_id, run["embedding_model"], json.dumps(run["parameters"]),
@@ -40,15 +39,7 @@ def save_run(con: duckdb.DuckDBPyConnection, run: dict, topics: list[dict],
                         [[run_id, t["topic_id"], t["name"], t["name_source"], t.get("name_model"),
                           t["keywords"], t["keyword_scores"], t.get("keybert"), t["size"],
                           t["representative_ids"]] for t in topics])
-        frame = assignments.assign(topic_run_id=run_id)[
-            ["topic_run_id", "record_id", "topic_id", "probability", "method", "x", "y"]]
-        con.register("incoming_assignments", frame)
-        con.execute("INSERT INTO topic_assignments SELECT * FROM incoming_assignments")
-        con.unregister("incoming_assignments")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        insert_frame(con, "topic_assignments", assignments.assign(topic_run_id=run_id))
     return int(run_id)
 
 
@@ -143,8 +134,7 @@ def rename(con: duckdb.DuckDBPyConnection, run_id: int, topic_id: int, name: str
 def apply_merge(con: duckdb.DuckDBPyConnection, run_id: int, keep: int, others: list[int],
                 update: dict) -> None:
     """Move the records of ``others`` into ``keep`` and store keep's new description."""
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute("UPDATE topic_assignments SET topic_id = ?, method = 'merge' "
                     "WHERE topic_run_id = ? AND list_contains(?, topic_id)", [keep, run_id, others])
         con.execute("UPDATE topics SET merged_into = ?, size = 0 "
@@ -155,10 +145,6 @@ def apply_merge(con: duckdb.DuckDBPyConnection, run_id: int, keep: int, others: 
                     [update["name"], update["name_source"], update["name_model"],
                      update["keywords"], update["keyword_scores"], update["keybert"],
                      update["size"], update["representative_ids"], run_id, keep])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _ranges(ids: list[int]) -> str:
@@ -167,7 +153,3 @@ def _ranges(ids: list[int]) -> str:
     return f"{ids[0]}-{ids[-1]}" if ids == list(range(ids[0], ids[-1] + 1)) else \
         ", ".join(map(str, ids))
 
-
-def as_lists(values: np.ndarray) -> list:
-    """numpy scalars to Python numbers, for DuckDB list parameters."""
-    return [v.item() if hasattr(v, "item") else v for v in values]

@@ -6,6 +6,8 @@ import re
 import duckdb
 import numpy as np
 
+from litlab.errors import LitlabError
+
 # Words that bibliographic exports add to abstracts and that say nothing about a topic:
 # copyright lines and publisher names, structured-abstract headings, generic research words.
 # Forms are as BERTopic's preprocessing leaves them (punctuation dropped before counting:
@@ -58,8 +60,9 @@ def documents(con: duckdb.DuckDBPyConnection, ids: np.ndarray
     Records without an abstract are described by their title and keywords alone.
     """
     rows = con.execute(DOCUMENTS_SQL, [ids.tolist()]).fetchall()
-    if len(rows) != len(ids):  # ids come from the embeddings table, sorted like the records
-        raise AssertionError("embedded records and stored records disagree")
+    if len(rows) != len(ids):  # vectors of records deleted since the last index
+        raise LitlabError(f"{len(ids) - len(rows)} embedded records are no longer in the corpus: "
+                          "run `litlab index` first")
     docs = [text or "" for _, text, _, _ in rows]
     titles = [title or "" for _, _, title, _ in rows]
     years = np.array([year if year is not None else -1 for *_, year in rows], dtype=np.int32)
