@@ -30,6 +30,9 @@ demo: install
 	$(BIN)/litlab label "Does the article use bibliometric analysis?" --db $(DEMO_DB)
 	$(BIN)/litlab runs show 1 --db $(DEMO_DB)
 	$(BIN)/litlab evaluate 1 --gold corpora/demo/demo_truth.csv --label-column uses_bibliometrics --db $(DEMO_DB)
+	head -n 31 corpora/demo/demo_truth.csv > $(DEMO_DIR)/reviews.csv
+	$(BIN)/litlab review "Does the article use bibliometric analysis?" --import $(DEMO_DIR)/reviews.csv --label-column uses_bibliometrics --db $(DEMO_DB)
+	$(BIN)/litlab label "Does the article use bibliometric analysis?" --from-reviews --db $(DEMO_DB)
 	$(BIN)/litlab export $(DEMO_DIR)/labels.xlsx --db $(DEMO_DB)
 
 test: install
@@ -40,6 +43,10 @@ bench: install
 	$(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_search.py
 	$(BIN)/python benchmarks/bench_retrieval.py
+	$(BIN)/python benchmarks/bench_label.py
+	$(BIN)/python benchmarks/bench_simulate.py
+	$(BIN)/python benchmarks/bench_review_labels.py
+	$(BIN)/python benchmarks/bench_topics.py
 
 # Regenerates the bundled demo corpus (deterministic: the same bytes every time).
 corpus: install
