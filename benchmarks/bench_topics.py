@@ -20,7 +20,8 @@ embeddings; topic coherence (NPMI) of litlab's topics against the seed workflow'
    against the seed workflow's baseline: PaCMAP to 3-d on the same stored vectors, KMeans
    k=5 on that projection, each cluster named by the author keywords of highest smoothed PMI
    (add-one) with the cluster; and the same clusters named by the words litlab counts, so the
-   comparison does not hinge on author keywords being phrases that abstracts seldom repeat.
+   comparison does not hinge on author keywords being phrases that abstracts seldom repeat,
+   and by c-TF-IDF as litlab names its own (to tell clustering from naming).
 The load average is printed: this machine's 2 cores are shared, and timings move with it.
 """
 from __future__ import annotations
@@ -216,12 +217,16 @@ def coherence(corpus, run_id: int) -> list[tuple[str, int, float, float]]:
     out.append(("baseline PaCMAP(3)+KMeans(5)+keyword PMI", len(words), *npmi(words, documents)))
     # The same clusters named from the words litlab counts (its stop words, 1-2 grams), so the
     # comparison of clusterings does not hinge on author keywords being phrases.
-    from litlab.topics.text import clean as bertopic_clean, documents as record_texts, vectorizer
+    from litlab.topics.text import clean as bertopic_clean, ctfidf, documents as record_texts
+    from litlab.topics.text import vectorizer
 
     analyse = vectorizer().build_analyzer()
     texts, _, _ = record_texts(corpus.con, ids)
     words = pmi_names(labels, [analyse(bertopic_clean(t)) for t in texts])
     out.append(("  same clusters, PMI over words", len(words), *npmi(words, documents)))
+    # ...and named as litlab names its own topics (c-TF-IDF): clustering vs naming.
+    words = [[w for w, _ in ws] for ws in ctfidf(texts, labels, 10).values()]
+    out.append(("  same clusters, c-TF-IDF words", len(words), *npmi(words, documents)))
     return out
 
 
