@@ -286,10 +286,10 @@ def main() -> None:
     except typer.Abort:
         typer.echo("aborted", err=True)
         raise SystemExit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # Usage errors (unknown option, bad value) come from the click that typer bundles,
+        # which is not always the importable `click`: recognise them by what they offer.
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
             raise SystemExit(2)
         raise

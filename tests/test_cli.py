@@ -39,6 +39,9 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path):
     unknown.write_text("a,b\n1,2\n")
     failed = litlab("ingest", unknown, "--db", tmp_path / "x.duckdb")
     assert failed.returncode == 2 and "FAILED" in failed.stdout and "title column" in failed.stdout
+    unknown = litlab("search", "x", "--no-such-option", "--db", tmp_path / "x.duckdb")
+    assert unknown.returncode == 2 and "No such option" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
     no_db = litlab("info", "--db", tmp_path / "none.duckdb")
     assert no_db.returncode == 2 and "litlab ingest" in no_db.stderr
 
