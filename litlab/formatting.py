@@ -11,8 +11,9 @@ def tqdm_progress(description: str, total: int) -> Callable[[int], None]:
     """A progress bar on stderr for one stage; returns its advance function."""
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc=description, unit="file", leave=False,
-               disable=total < 2)
+    unit = "file" if description in ("exports", "PDFs") else "record" if description == "labeling" \
+        else "item"
+    bar = tqdm(total=total, desc=description, unit=unit, leave=False, disable=total < 2)
     def advance(n: int) -> None:
         bar.update(n)
         if bar.n >= total:
