@@ -17,7 +17,8 @@ FORMATS = (".csv", ".xlsx", ".parquet", ".ris", ".bib")
 
 
 def chosen_runs(con: duckdb.DuckDBPyConnection, run_ids: list[int] | None) -> pd.DataFrame:
-    """The runs to export: the given ones, else the latest run of every question."""
+    """The runs to export: the given ones, else the latest run of every question and backend
+    (an LLM run and the classifier run trained on reviews of the same question both go)."""
     runs = con.execute("SELECT run_id, name, question, options, scope, backend, model_id, "
                        "weights_sha256, prompt_template, parameters, litlab_version, status, "
                        "started_at, finished_at FROM label_runs ORDER BY run_id").df()
@@ -26,7 +27,7 @@ def chosen_runs(con: duckdb.DuckDBPyConnection, run_ids: list[int] | None) -> pd
         if missing:
             raise LitlabError(f"no label run(s) {sorted(missing)}: `litlab runs list` shows them")
         return runs[runs.run_id.isin(run_ids)]
-    return runs.drop_duplicates("question", keep="last")
+    return runs.drop_duplicates(["question", "backend"], keep="last")
 
 
 def labeled_table(con: duckdb.DuckDBPyConnection, run_ids: list[int] | None = None,
