@@ -34,6 +34,8 @@ demo: install
 	$(BIN)/litlab review "Does the article use bibliometric analysis?" --import $(DEMO_DIR)/reviews.csv --label-column uses_bibliometrics --db $(DEMO_DB)
 	$(BIN)/litlab label "Does the article use bibliometric analysis?" --from-reviews --db $(DEMO_DB)
 	$(BIN)/litlab export $(DEMO_DIR)/labels.xlsx --db $(DEMO_DB)
+	@echo "The web UI over the demo corpus; Ctrl+C stops it."
+	$(BIN)/litlab ui --db $(DEMO_DB)
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -47,6 +49,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_simulate.py
 	$(BIN)/python benchmarks/bench_review_labels.py
 	$(BIN)/python benchmarks/bench_topics.py
+	$(BIN)/python benchmarks/bench_ui.py
 
 # Regenerates the bundled demo corpus (deterministic: the same bytes every time).
 corpus: install

@@ -219,8 +219,9 @@ def runs_show(run_id: int, db: Path = DB_OPTION, as_json: bool = typer.Option(Fa
 
 
 @app.command()
-def evaluate(run_id: int, gold: Path = typer.Option(..., "--gold", help="CSV: record_id or doi "
-                                                    "(or title), and label."),
+def evaluate(run_id: int, gold: Optional[Path] = typer.Option(
+                 None, "--gold", help="CSV: record_id or doi (or title), and label. Default: "
+                 "the reviews stored for the run's question."),
              db: Path = DB_OPTION,
              label_column: str = typer.Option("label", "--label-column"),
              plot: Optional[Path] = typer.Option(None, "--plot", help="Reliability plot PNG "
@@ -272,6 +273,41 @@ def ask(
         answer = corpus.ask(question, parse_where(where), k)
     typer.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if as_json
                else format_answer(answer))
+
+
+@app.command()
+def show(record_id: int, db: Path = DB_OPTION,
+         page: Optional[int] = typer.Option(None, "--page", help="Render this PDF page (1-based)."),
+         highlight: Optional[str] = typer.Option(None, "--highlight", help="Passage to mark."),
+         png: Optional[Path] = typer.Option(None, "--png", help="Where to write the page image."),
+         as_json: bool = typer.Option(False, "--json")):
+    """One record in full, its linked PDFs, and optionally a PDF page with a passage marked."""
+    from litlab.formatting import format_record
+
+    with _open(db, read_only=True) as corpus:
+        detail = corpus.record(record_id)
+        if page is not None:
+            image, found = corpus.page_image(record_id, page, highlight)
+            png = png or Path(f"record{record_id}-p{page}.png")
+            png.write_bytes(image)
+            detail["page_image"] = {"path": str(png), "highlighted_pieces": found}
+    typer.echo(json.dumps(detail, indent=2, default=str) if as_json else format_record(detail))
+
+
+@app.command()
+def ui(db: Path = DB_OPTION,
+       host: Optional[str] = typer.Option(None, "--host", help="Address to listen on (default "
+                                          "127.0.0.1: this machine only)."),
+       port: Optional[int] = typer.Option(None, "--port", help="Port (default 7860)."),
+       auth: Optional[str] = typer.Option(None, "--auth", help="user:password required to log in."),
+       share: bool = typer.Option(False, "--share", help="Also open a public gradio.live link "
+                                  "(sends traffic through Gradio's servers)."),
+       max_upload_mb: Optional[int] = typer.Option(None, "--max-upload-mb")):
+    """Serve the web UI over the corpus until Ctrl+C."""
+    from litlab.ui.server import serve
+
+    serve(_open(db), host=host, port=port, auth=auth, share=share, max_upload_mb=max_upload_mb,
+          announce=typer.echo)
 
 
 def main() -> None:

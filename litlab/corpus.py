@@ -1,6 +1,7 @@
 """The Corpus: the one object the CLI, the UI and Python users all work through."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Iterable
 
@@ -21,9 +22,25 @@ class Corpus:
                  read_only: bool = False):
         self.path = Path(path)
         self.settings = settings or Settings()
-        self.con = connect(self.path, read_only=read_only)
+        self._root = connect(self.path, read_only=read_only)
+        self._owner = threading.get_ident()
+        self._local = threading.local()
+        self._cursors: list = []
         self._searcher = None
         self._backend = None
+
+    @property
+    def con(self):
+        """This thread's DuckDB connection. A connection must not be used by two threads at
+        once, so threads other than the opening one (UI requests, background jobs) each get
+        a cursor: same database, own transactions."""
+        if threading.get_ident() == self._owner:
+            return self._root
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._local.con = self._root.cursor()
+            self._cursors.append(con)
+        return con
 
     def ingest(self, paths: Iterable[str | Path],
                progress: ProgressFactory | None = None) -> IngestReport:
@@ -36,7 +53,7 @@ class Corpus:
         if self._searcher is None:
             from litlab.index.searcher import Searcher
 
-            self._searcher = Searcher(self.con, self.path, self.settings.index)
+            self._searcher = Searcher(lambda: self.con, self.path, self.settings.index)
         return self._searcher
 
     def index(self, progress: ProgressFactory | None = None):
@@ -58,6 +75,12 @@ class Corpus:
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
         return self.searcher.similar(record_id, k, filters)
+
+    def filter_choices(self) -> dict:
+        """Values the filters can take here: document types, run=label pairs, topics."""
+        from litlab.index.filters import filter_choices
+
+        return filter_choices(self.con)
 
     @property
     def backend(self):
@@ -100,11 +123,14 @@ class Corpus:
 
         return labels_table(self.con, run_id)
 
-    def evaluate(self, run_id: int, gold_path, plot_path=None, label_column: str = "label") -> dict:
-        """Agreement of a run with human labels in a CSV (record_id or doi, and label)."""
+    def evaluate(self, run_id: int, gold_path=None, plot_path=None,
+                 label_column: str = "label") -> dict:
+        """Agreement of a run with human labels: a CSV (record_id or doi, and label), or
+        without one the reviews stored for the run's question."""
         from litlab.labeling.evaluate import evaluate_run
 
-        return evaluate_run(self.con, run_id, Path(gold_path), plot_path, label_column)
+        return evaluate_run(self.con, run_id, Path(gold_path) if gold_path else None,
+                            plot_path, label_column)
 
     def export(self, path, runs: list[int] | None = None,
                filters: dict | Filters | None = None) -> dict:
@@ -114,6 +140,15 @@ class Corpus:
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
         return export(self.con, Path(path), runs, filters)
+
+    def labeled_table(self, runs: list[int] | None = None,
+                      filters: dict | Filters | None = None):
+        """(table, runs): what ``export`` writes, as DataFrames (one row per record)."""
+        from litlab.labeling.export import labeled_table
+
+        if not isinstance(filters, Filters):
+            filters = Filters.from_dict(filters)
+        return labeled_table(self.con, runs, filters)
 
     def ask(self, question: str, filters: dict | Filters | None = None, k: int = 5,
             max_tokens: int = 256):
@@ -138,15 +173,17 @@ class Corpus:
                                       label_column)
 
     def review_session(self, question: str, reviewer: str | None = None,
-                       mode: str | None = None):
-        """A live review: next record to decide, decisions stored, classifier retrained."""
+                       mode: str | None = None, source: str = "api"):
+        """A live review: next record to decide, decisions stored, classifier retrained;
+        ``source`` (terminal, ui, api) is stored with each decision."""
         import dataclasses
 
         from litlab.review import service
 
         settings = dataclasses.replace(self.settings.review, **{
             k: v for k, v in {"reviewer": reviewer, "mode": mode}.items() if v})
-        return service.review_session(self.con, question, settings, self.settings.index)
+        return service.review_session(self.con, question, settings, self.settings.index,
+                                      source=source)
 
     def label_from_reviews(self, question: str):
         """Train the classifier on the reviews and label every record as a run of its own."""
@@ -185,13 +222,34 @@ class Corpus:
             "JOIN records r ON r.record_id = d.duplicate_of ORDER BY d.import_id, d.line"
         ).df()
 
+    def record(self, record_id: int) -> dict:
+        """One record's fields and its linked PDFs."""
+        from litlab.records import record_detail
+
+        return record_detail(self.con, record_id)
+
+    def page_image(self, record_id: int, page: int, highlight: str | None = None,
+                   zoom: float = 1.5) -> tuple[bytes, int]:
+        """A linked PDF page as PNG with ``highlight`` marked, and how many of its pieces
+        were found on the page."""
+        from litlab.errors import RecordNotFound
+        from litlab.records import render_page
+
+        documents = [d for d in self.record(record_id)["documents"]
+                     if d["n_pages"] and Path(d["path"]).exists()]
+        if not documents:
+            raise RecordNotFound(f"record {record_id} has no linked PDF on this machine")
+        return render_page(documents[0]["path"], page, highlight, zoom)
+
     def stats(self) -> dict:
         """The corpus summary printed by ``litlab info``."""
         return corpus_stats(self.con)
 
     def close(self) -> None:
         """Release the database file (safe to call twice)."""
-        self.con.close()
+        for cursor in self._cursors:
+            cursor.close()
+        self._root.close()
 
     def __enter__(self) -> "Corpus":
         return self

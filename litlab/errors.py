@@ -35,3 +35,11 @@ class DatabaseLocked(LitlabError):
 
 class RecordNotFound(LitlabError):
     """A record id that is not in the corpus."""
+
+
+class UploadRejected(LitlabError):
+    """An uploaded file of the wrong type, empty, or over the size limit."""
+
+
+class JobRefused(LitlabError):
+    """A background job that cannot start (nothing to do, or the same job already queued)."""

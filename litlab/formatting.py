@@ -190,3 +190,23 @@ def format_answer(answer) -> str:
         lines += [f"  - {s}" for s in answer.uncited_sentences]
     lines.append(f"(answer {answer.answer_id}, {answer.model_id}, {answer.seconds:.1f} s)")
     return "\n".join(lines)
+
+
+def format_record(detail: dict) -> str:
+    """A record as a reader wants it: citation line, identifiers, abstract, linked PDFs."""
+    authors = ", ".join(detail.get("authors") or []) or "(no authors)"
+    lines = [f"[{detail['record_id']}] {detail.get('title') or '(no title)'}",
+             f"{authors} ({detail.get('year') or 'n.d.'}). {detail.get('source_title') or ''}"]
+    if detail.get("doi"):
+        lines.append(f"doi: {detail['doi']}")
+    keywords = list(detail.get("author_keywords") or [])
+    if keywords:
+        lines.append("keywords: " + "; ".join(keywords))
+    lines += ["", detail.get("abstract") or "(no abstract)", ""]
+    for d in detail.get("documents", []):
+        lines.append(f"PDF: {d['path']} ({d['n_pages'] or 0} pages, {d['status']})")
+    if "page_image" in detail:
+        image = detail["page_image"]
+        lines.append(f"page image: {image['path']} "
+                     f"({image['highlighted_pieces']} passage pieces highlighted)")
+    return "\n".join(lines)

@@ -95,6 +95,18 @@ class TopicSettings:
 
 
 @dataclass(frozen=True)
+class UISettings:
+    """The web UI: where it listens, what it accepts."""
+
+    host: str = "127.0.0.1"  # loopback only; another address exposes the corpus to a network
+    port: int = 7860
+    max_upload_mb: int = 100
+    # Export formats litlab reads, and PDFs; anything else is refused at upload.
+    upload_types: tuple[str, ...] = (".csv", ".tsv", ".txt", ".ris", ".bib", ".json", ".jsonl",
+                                     ".pdf")
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of litlab's settings."""
 
@@ -103,3 +115,4 @@ class Settings:
     label: LabelSettings = field(default_factory=LabelSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     topics: TopicSettings = field(default_factory=TopicSettings)
+    ui: UISettings = field(default_factory=UISettings)

@@ -53,3 +53,27 @@ def test_help_does_not_import_heavy_libraries():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
     assert "ingest" in litlab("--help").stdout
+
+
+def test_show_a_record_with_its_pdf_page_highlighted(tmp_path):
+    from conftest import DEMO
+
+    db = tmp_path / "demo.duckdb"
+    assert litlab("ingest", DEMO / "scopus_demo.csv", DEMO / "pdfs", "--db", db).returncode == 0
+    import litlab as api
+
+    with api.open(db, read_only=True) as corpus:
+        record_id = corpus.con.execute("SELECT record_id FROM records WHERE doi = "
+                                       "'10.9999/demo.2019.0095'").fetchone()[0]
+    png = tmp_path / "page.png"
+    shown = litlab("show", record_id, "--page", 1, "--png", png, "--json", "--highlight",
+                   "Author names, institutions and keywords were harmonised before analysis.",
+                   "--db", db)
+    assert shown.returncode == 0, shown.stderr
+    detail = json.loads(shown.stdout)
+    assert detail["title"].startswith("Intellectual structure and emerging trends")
+    assert detail["documents"][0]["path"].endswith("paper_10.9999_demo.2019.0095.pdf")
+    assert detail["page_image"]["highlighted_pieces"] >= 1
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    missing = litlab("show", 99999, "--db", db)
+    assert missing.returncode == 2 and "no record 99999" in missing.stderr

@@ -135,6 +135,9 @@ def test_labels_from_30_reviews_agree_with_the_gold_labels(demo, truth, tmp_path
     evaluation = demo.evaluate(result.run_id, DEMO / "demo_truth.csv",
                                label_column="uses_bibliometrics")
     assert evaluation["n"] >= len(truth) and evaluation["kappa"] > 0.6
+    # Without a gold file, agreement is with the stored reviews (the UI's button).
+    against_reviews = demo.evaluate(result.run_id)
+    assert against_reviews["n"] == 30 and against_reviews["accuracy"] == 1.0
     out = demo.export(tmp_path / "labels.csv", runs=[result.run_id])
     table = pd.read_csv(out["path"])
     assert table[f"{run['name']}:label"].notna().sum() == len(labels)

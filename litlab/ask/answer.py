@@ -34,6 +34,8 @@ class Answer:
     citations: list[dict] = field(default_factory=list)
     uncited_sentences: list[str] = field(default_factory=list)
     invalid_citations: list[int] = field(default_factory=list)
+    # Every numbered passage the model was given, cited or not.
+    sources: list[dict] = field(default_factory=list)
     model_id: str = ""
     seconds: float = 0.0
     answer_id: int | None = None
@@ -95,6 +97,11 @@ def ask(corpus, question: str, filters, k: int = 5, max_tokens: int = 256) -> An
     text = str(response.response or "").strip()
     sources = response.source_nodes
     answer = Answer(question, text, model_id=llm.model_name, note=note)
+    for n, source in enumerate(sources, 1):
+        meta = source.node.metadata
+        answer.sources.append({"n": n, "record_id": meta["record_id"], "title": meta["title"],
+                               "year": meta["year"], "page": meta["page"],
+                               "passage": source.node.get_content().split(":", 1)[-1].strip()})
     for n in cited_numbers(text):
         if not 1 <= n <= len(sources):
             answer.invalid_citations.append(n)

@@ -138,3 +138,17 @@ def parse_where(expressions: list[str] | str | None) -> dict:
             raise LitlabError(f"--where {expression!r}: unknown key {key!r}; known: label, year, "
                               "type, source, language, topic, has_pdf")
     return out
+
+
+def filter_choices(con) -> dict:
+    """What a filter can take in this corpus: document types, ``run=label`` pairs of the label
+    runs, and topics of the latest topic run (``id: name``)."""
+    types = [t for (t,) in con.execute(
+        "SELECT DISTINCT document_type FROM records WHERE document_type IS NOT NULL ORDER BY 1"
+    ).fetchall()]
+    labels = [f"{n}={o}" for n, o in con.execute(
+        "SELECT DISTINCT name, unnest(options) FROM label_runs ORDER BY 1, 2").fetchall()]
+    topics = [f"{i}: {n}" for i, n in con.execute(
+        "SELECT topic_id, name FROM topics WHERE topic_run_id = (SELECT max(topic_run_id) "
+        "FROM topic_runs) AND topic_id >= 0 ORDER BY topic_id").fetchall()]
+    return {"types": types, "labels": labels, "topics": topics}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import numpy as np
@@ -27,9 +28,16 @@ COLUMNS = ["rank", "record_id", "title", "year", "source_title", "doi", "documen
 class Searcher:
     """Retrieval over one corpus; FAISS indices are loaded (or rebuilt) once and kept."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, db_path: Path, settings: IndexSettings):
-        self.con, self.db_path, self.settings = con, db_path, settings
+    def __init__(self, con: duckdb.DuckDBPyConnection | Callable[[], duckdb.DuckDBPyConnection],
+                 db_path: Path, settings: IndexSettings):
+        # A callable gives each thread its own connection (see Corpus.con).
+        self._con = con if callable(con) else (lambda: con)
+        self.db_path, self.settings = db_path, settings
         self._indices: dict[str, tuple[object, str]] = {}
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        return self._con()
 
     # -- dense -------------------------------------------------------------------------
     def _check_model(self) -> None:

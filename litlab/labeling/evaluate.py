@@ -28,16 +28,27 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
     return float(ece), table
 
 
-def evaluate_run(con: duckdb.DuckDBPyConnection, run_id: int, gold_path: Path,
+def evaluate_run(con: duckdb.DuckDBPyConnection, run_id: int, gold_path: Path | None,
                  plot_path: Path | None = None, label_column: str = "label") -> dict:
-    """Compare a run's labels with a gold CSV; optionally write a reliability plot (PNG)."""
+    """Compare a run's labels with a gold CSV, or (no path) with the reviews stored for its
+    question; optionally write a reliability plot (PNG)."""
     from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
-    run = con.execute("SELECT options FROM label_runs WHERE run_id = ?", [run_id]).fetchone()
+    run = con.execute("SELECT options, question FROM label_runs WHERE run_id = ?",
+                      [run_id]).fetchone()
     if run is None:
         raise LitlabError(f"no label run {run_id}: `litlab runs list` shows the runs")
     options = list(run[0])
-    gold = read_gold(con, gold_path, label_column)
+    if gold_path is None:
+        from litlab.review.labels import current_reviews
+
+        gold = current_reviews(con, run[1])[["record_id", "label"]].rename(
+            columns={"label": "gold"})
+        gold_path = "the reviews"
+        if gold.empty:
+            raise LitlabError(f"no reviews yet for {run[1]!r}: review some labels first")
+    else:
+        gold = read_gold(con, gold_path, label_column)
     labels = con.execute("SELECT record_id, label, probabilities FROM labels WHERE run_id = ?",
                          [run_id]).df()
     both = gold.merge(labels, on="record_id")

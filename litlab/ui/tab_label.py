@@ -1,0 +1,150 @@
+"""Label: define a question, run it in the background with progress, stop, resume, read the
+labels with their evidence, and see agreement with the reviews."""
+import pandas as pd
+
+from litlab.errors import LitlabError
+from litlab.labeling.prompts import make_question
+from litlab.ui import review_panel
+from litlab.ui.context import user_errors
+from litlab.ui.follow import follow
+from litlab.ui.views import labels_view, plain, runs_view
+
+SCOPES = ["auto", "abstract", "fulltext"]
+
+
+def _running_runs(ctx, runs) -> set[int]:
+    busy = any(j.kind == "label" and j.status == "running" for j in ctx.jobs.jobs())
+    return set(runs.run_id[runs.status == "running"]) if busy else set()
+
+
+def runs_table(ctx):
+    runs = ctx.corpus.runs()
+    return plain(runs_view(runs, _running_runs(ctx, runs)))
+
+
+def run_choices(ctx):
+    """The runs as dropdown choices: (label, run id), newest first."""
+    import gradio as gr
+
+    runs = ctx.corpus.runs().sort_values("run_id", ascending=False)
+    return gr.update(choices=[(f"{r.run_id}: {r.question[:60]}", int(r.run_id))
+                              for r in runs.itertuples()])
+
+
+def latest_labels(ctx, run_id=None):
+    """The labels of a run (the newest by default) and the heading above them."""
+    runs = ctx.corpus.runs()
+    if runs.empty:
+        return labels_view(pd.DataFrame()), "No runs yet."
+    run_id = int(run_id) if run_id else int(runs.run_id.max())
+    row = runs[runs.run_id == run_id].iloc[0]
+    heading = (f"**Run {run_id}** — {row.question} · {row.model_id} · {row.status} · "
+               f"{row.labeled:,} of {row.records:,} labeled")
+    return plain(labels_view(ctx.corpus.labels(run_id))), heading
+
+
+def build(gr, ctx):
+    with gr.Tab("Label"):
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, elem_classes="ll-panel"):
+                question = gr.Textbox(label="Question", elem_id="ll-label-question",
+                                      value="Does the article use bibliometric analysis?")
+                options = gr.Textbox(label="Options (comma-separated)", value="TRUE, FALSE")
+                with gr.Row():
+                    scope = gr.Dropdown(SCOPES, value="auto", label="Text given to the model",
+                                        info="auto: the PDF passages when linked, else the "
+                                             "abstract")
+                    limit = gr.Number(label="Only the first N records (0: all)", value=0,
+                                      precision=0, minimum=0, elem_id="ll-limit")
+                model = gr.Markdown(f"Model: `{ctx.corpus.settings.label.model}` "
+                                    f"({ctx.corpus.settings.label.backend})")
+                with gr.Row():
+                    start = gr.Button("Start run", variant="primary", elem_id="ll-start")
+                    stop = gr.Button("Stop", variant="stop", elem_id="ll-stop")
+                status = gr.Markdown(elem_id="ll-label-status")
+            with gr.Column(scale=3):
+                runs = gr.Dataframe(interactive=False, wrap=True, max_height=260,
+                                    elem_id="ll-runs", column_widths=[
+                                        "6%", "32%", "12%", "20%", "11%", "9%", "10%"])
+                with gr.Row(equal_height=False):
+                    chosen = gr.Dropdown([], label="Run (or click one in the table)",
+                                         scale=1, elem_id="ll-run-id")
+                    with gr.Column(scale=2):
+                        resume = gr.Button("Resume run", size="sm", elem_id="ll-resume")
+                        agree = gr.Button("Agreement with reviews", size="sm",
+                                          elem_id="ll-agree")
+                agreement = gr.Markdown()
+        heading = gr.Markdown(elem_id="ll-run-heading")
+        labels = gr.Dataframe(interactive=False, wrap=True, max_height=520,
+                              elem_id="ll-labels",
+                              column_widths=["7%", "33%", "8%", "9%", "36%", "7%"])
+        review_panel.build(gr, ctx, question)
+        job = gr.State(None)  # inside the tab: a direct child of gr.Tabs shows as a tab
+
+    @user_errors
+    def submit(text, opts, scope, limit):
+        parsed = make_question(text, opts)  # bad input fails here, before anything is queued
+
+        def work(progress, should_stop):
+            return ctx.corpus.label(parsed.text, list(parsed.options), scope,
+                                    limit=int(limit) or None, progress=progress,
+                                    should_stop=should_stop)
+
+        submitted = ctx.jobs.submit("label", f"label: {parsed.text}", work)
+        queued = len(ctx.jobs.active()) > 1
+        return submitted.job_id, (f"Job #{submitted.job_id} queued behind the running job; it "
+                                  "starts when that one ends." if queued else
+                                  f"Job #{submitted.job_id} started. It runs on the server: "
+                                  "closing this page does not stop it.")
+
+    @user_errors
+    def submit_resume(run_id):
+        if not run_id:
+            raise LitlabError("choose a run: click it in the table or type its number")
+        run_id = int(run_id)
+        submitted = ctx.jobs.submit(
+            "label", f"resume run {run_id}",
+            lambda progress, should_stop: ctx.corpus.resume(run_id, progress, should_stop),
+            key=f"resume:{run_id}")
+        return submitted.job_id, f"Resuming run {run_id} as job #{submitted.job_id}."
+
+    @user_errors
+    def watch(job_id, progress=gr.Progress()):
+        def render():
+            return (runs_table(ctx), *latest_labels(ctx), run_choices(ctx))
+        if job_id is None:
+            yield render()
+            return
+        yield from follow(ctx, job_id, progress, render)
+
+    def stop_jobs():
+        running = [j for j in ctx.jobs.active() if j.kind == "label"]
+        for j in running:
+            ctx.jobs.cancel(j.job_id)
+        return ("Stopping after the current batch; the run keeps its labels and can be resumed."
+                if running else "No label job is running.")
+
+    @user_errors
+    def pick(frame, evt: gr.SelectData):
+        run_id = int(frame.iloc[evt.index[0]].run)
+        return run_id, *latest_labels(ctx, run_id)
+
+    @user_errors
+    def agreement_text(run_id):
+        if not run_id:
+            raise LitlabError("choose a run: click it in the table or type its number")
+        result = ctx.corpus.evaluate(int(run_id))
+        f1 = ", ".join(f"{k} {v:.2f}" for k, v in result["f1"].items())
+        return (f"Run {int(run_id)} against **{result['n']}** reviewed records: accuracy "
+                f"**{result['accuracy']:.2f}**, Cohen's kappa **{result['kappa']:.2f}**, "
+                f"F1 {f1}, calibration error (ECE) {result['ece']:.2f}.")
+
+    outputs = [runs, labels, heading, chosen]
+    start.click(submit, [question, options, scope, limit], [job, status]).then(
+        watch, [job], outputs, concurrency_limit=None)
+    resume.click(submit_resume, [chosen], [job, status]).then(
+        watch, [job], outputs, concurrency_limit=None)
+    stop.click(stop_jobs, None, [status])
+    runs.select(pick, [runs], [chosen, labels, heading])
+    agree.click(agreement_text, [chosen], [agreement])
+    return outputs, lambda: (runs_table(ctx), *latest_labels(ctx), run_choices(ctx))
