@@ -262,6 +262,8 @@ def ask(
     backend: Optional[str] = typer.Option(None, "--backend", help="transformers | openai"),
     llm: Optional[str] = typer.Option(None, "--llm", help="The answering model."),
     base_url: Optional[str] = typer.Option(None, "--base-url"),
+    attribute: bool = typer.Option(True, "--attribute/--no-attribute", help="Give sentences "
+                                   "the model left uncited the most similar passage (marked)."),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """Answer across the papers; every claim should carry a numbered citation (checked)."""
@@ -270,7 +272,7 @@ def ask(
 
     settings = {"backend": backend, "model": llm, "base_url": base_url}
     with _open(db, label=settings) as corpus:
-        answer = corpus.ask(question, parse_where(where), k)
+        answer = corpus.ask(question, parse_where(where), k, attribute=attribute)
     typer.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if as_json
                else format_answer(answer))
 

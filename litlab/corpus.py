@@ -150,14 +150,18 @@ class Corpus:
             filters = Filters.from_dict(filters)
         return labeled_table(self.con, runs, filters)
 
-    def ask(self, question: str, filters: dict | Filters | None = None, k: int = 5,
-            max_tokens: int = 256):
-        """Answer a question from the corpus with numbered citations (records and pages)."""
+    def ask(self, question: str, filters: dict | Filters | None = None, k: int | None = None,
+            max_tokens: int | None = None, attribute: bool = True):
+        """Answer a question from the corpus with numbered citations (records and pages);
+        with ``attribute``, sentences the model left uncited are matched to the most similar
+        passage (marked ``by: "similarity"``)."""
         from litlab.ask.answer import ask
 
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
-        return ask(self, question, filters, k, max_tokens)
+        settings = self.settings.ask
+        return ask(self, question, filters, k or settings.k, max_tokens or settings.max_tokens,
+                   settings.attribution_threshold if attribute else None)
 
     def reviews(self, question: str) -> pd.DataFrame:
         """Human labels for a question, latest decision per record."""

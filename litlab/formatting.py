@@ -180,13 +180,16 @@ def format_answer(answer) -> str:
         check = "" if c["verified"] else "  [passage not found in the corpus]"
         lines.append(f"  [{c['n']}] {c['title']} ({c['year']}{doi}{page}) record {c['record_id']}"
                      f"{check}")
+        if c.get("by") == "similarity":
+            lines.append(f"      not cited by the model; most similar passage to \"{c['sentence']}\" "
+                         f"(cosine {c['similarity']:.2f})")
     if not answer.citations:
         lines.append("  (none cited)")
     if answer.invalid_citations:
         lines.append(f"Citations matching no source: {answer.invalid_citations}")
     if answer.uncited_sentences:
-        lines.append(f"{len(answer.uncited_sentences)} sentence(s) carry no citation and are "
-                     "not supported by a source:")
+        lines.append(f"{len(answer.uncited_sentences)} sentence(s) carry no citation and match "
+                     "no source closely enough:")
         lines += [f"  - {s}" for s in answer.uncited_sentences]
     lines.append(f"(answer {answer.answer_id}, {answer.model_id}, {answer.seconds:.1f} s)")
     return "\n".join(lines)

@@ -58,7 +58,7 @@ def render_page(pdf_path: str | Path, page: int, passage: str | None = None,
                 zoom: float = 1.5) -> tuple[bytes, int]:
     """PNG bytes of one PDF page (1-based) with the passage highlighted, and how many
     pieces of the passage were found on the page."""
-    import fitz
+    import pymupdf as fitz
 
     with fitz.open(str(pdf_path)) as doc:
         if not 1 <= page <= doc.page_count:

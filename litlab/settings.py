@@ -95,6 +95,17 @@ class TopicSettings:
 
 
 @dataclass(frozen=True)
+class AskSettings:
+    """Questions across the corpus (`litlab ask`)."""
+
+    k: int = 5  # passages given to the model
+    max_tokens: int = 256
+    # A sentence the model left uncited is given the retrieved passage most similar to it
+    # (cosine, index embedding model) when at least this similar; None turns it off.
+    attribution_threshold: float | None = 0.5
+
+
+@dataclass(frozen=True)
 class UISettings:
     """The web UI: where it listens, what it accepts."""
 
@@ -115,4 +126,5 @@ class Settings:
     label: LabelSettings = field(default_factory=LabelSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     topics: TopicSettings = field(default_factory=TopicSettings)
+    ask: AskSettings = field(default_factory=AskSettings)
     ui: UISettings = field(default_factory=UISettings)

@@ -40,6 +40,19 @@ def test_answer_is_stored_with_its_checks(demo):
     assert "SmolLM2" in stored[3]
 
 
+def test_uncited_sentences_get_the_most_similar_passage_or_none():
+    from litlab.ask.attribution import attribute
+    from litlab.index.embedders import load_embedder
+
+    embed = load_embedder("all-MiniLM-L6-v2", "cpu", 16).encode
+    passages = ["Open access articles received 18% more citations than closed ones.",
+                "We trained a graph neural network to predict protein contacts."]
+    found = attribute(["Open access papers are cited more often.",
+                       "The weather in Lisbon was sunny."], passages, embed, 0.5)
+    assert [(s, n) for s, n, _ in found] == [("Open access papers are cited more often.", 1)]
+    assert found[0][2] >= 0.5
+
+
 def test_ask_with_a_filter_matching_nothing_or_an_empty_question(demo):
     with pytest.raises(LitlabError, match="no record matches"):
         demo.ask("open access", filters={"year": "1800"})

@@ -75,14 +75,9 @@ def test_import_reviews_by_record_id_and_doi_through_the_cli(demo, tmp_path):
     csv = tmp_path / "mine.csv"
     csv.write_text("record_id,doi,label\n7,,TRUE\n,%s,0\n,10.9999/not.here,1\n9,,maybe not\n"
                    % doi.upper())
-    db = demo.path
-    demo.con.execute("CHECKPOINT")
-    demo.con.close()  # the CLI opens the file itself
-    try:
-        result = CliRunner().invoke(app, ["review", "Imported question?", "--import", str(csv),
-                                          "--db", str(db), "--reviewer", "dana"])
-    finally:
-        demo.con = litlab.open(db).con
+    # In one process DuckDB shares the open database with the CLI's own connection.
+    result = CliRunner().invoke(app, ["review", "Imported question?", "--import", str(csv),
+                                      "--db", str(demo.path), "--reviewer", "dana"])
     assert result.exit_code == 0, result.output
     assert "imported 2 reviews (1 TRUE, 1 FALSE); 2 rows skipped" in result.output
     assert "line 4: names no record of this corpus" in result.output
@@ -187,14 +182,8 @@ def test_terminal_review_stores_keys_as_reviews(demo):
     from litlab.review.cli import app
 
     question = "Does the article study open access?"
-    db = demo.path
-    demo.con.execute("CHECKPOINT")
-    demo.con.close()
-    try:
-        result = CliRunner().invoke(app, ["review", question, "--db", str(db), "--reviewer",
-                                          "carol"], input="tfxsuq")
-    finally:
-        demo.con = litlab.open(db).con
+    result = CliRunner().invoke(app, ["review", question, "--db", str(demo.path), "--reviewer",
+                                      "carol"], input="tfxsuq")
     assert result.exit_code == 0, result.output
     assert "stored this session: 1 TRUE, 1 FALSE, 1 UNCLEAR (1 skipped)" in result.output
     assert result.output.count("[t]rue  [f]alse") == 6  # 'x' is not a key: asked again

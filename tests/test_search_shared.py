@@ -1,4 +1,5 @@
-"""Hybrid search on the real scisci abstracts (slow: embeds 1,124 real records once)."""
+"""Hybrid search and `ask` on the real scisci corpus (slow: embeds 1,124 real records and the
+passages of 27 real PDFs once)."""
 from __future__ import annotations
 
 import random
@@ -11,7 +12,7 @@ import litlab
 @pytest.fixture(scope="module")
 def scisci_index(tmp_path_factory, scisci):
     corpus = litlab.open(tmp_path_factory.mktemp("scisci-index") / "scisci.duckdb")
-    corpus.ingest([scisci / "science_of_science.csv"])
+    corpus.ingest([scisci / "science_of_science.csv", scisci / "pdfs"])
     corpus.index()
     yield corpus
     corpus.close()
@@ -42,3 +43,23 @@ def test_search_and_similar_on_real_records(scisci_index):
     seed = int(results.record_id.iloc[0])
     near = scisci_index.similar(seed, k=10)
     assert seed not in near.record_id.tolist() and len(near) == 10
+
+
+@pytest.mark.slow
+def test_ask_cites_real_records_and_pages(scisci_index):
+    answer = scisci_index.ask("How is the disruption index (CD index) of a paper computed?",
+                              k=5, max_tokens=80)
+    assert answer.citations, f"no citation for: {answer.answer!r}"
+    records = scisci_index.records().set_index("record_id")
+    for citation in answer.citations:
+        assert citation["verified"], citation
+        assert records.loc[citation["record_id"], "title"] == citation["title"]
+        if citation["page"] is not None:  # a PDF passage: that page holds it
+            page = scisci_index.con.execute(
+                "SELECT p.text FROM pages p JOIN documents d USING (document_id) "
+                "WHERE d.record_id = ? AND p.page = ?",
+                [citation["record_id"], citation["page"]]).fetchone()
+            assert page is not None
+        if citation["by"] == "similarity":  # marked, with the sentence it supports
+            assert citation["sentence"] in answer.answer and citation["similarity"] >= 0.5
+    print("\n" + answer.answer, [(c["n"], c["by"], c["page"]) for c in answer.citations])

@@ -65,8 +65,11 @@ def _passage_exists(con, meta: dict, passage: str) -> bool:
                        [meta["record_id"], passage[:200]]).fetchone()[0] > 0
 
 
-def ask(corpus, question: str, filters, k: int = 5, max_tokens: int = 256) -> Answer:
-    """Answer a question from the corpus with numbered citations to records and pages."""
+def ask(corpus, question: str, filters, k: int = 5, max_tokens: int = 256,
+        attribution_threshold: float | None = 0.5) -> Answer:
+    """Answer a question from the corpus with numbered citations to records and pages;
+    sentences the model left uncited get the most similar passage when it reaches
+    ``attribution_threshold`` (None: never)."""
     from llama_index.core.query_engine import CitationQueryEngine
 
     from litlab.ask.llama_bridge import BackendLLM, SearchRetriever
@@ -97,24 +100,39 @@ def ask(corpus, question: str, filters, k: int = 5, max_tokens: int = 256) -> An
     text = str(response.response or "").strip()
     sources = response.source_nodes
     answer = Answer(question, text, model_id=llm.model_name, note=note)
+    passages = []
     for n, source in enumerate(sources, 1):
         meta = source.node.metadata
+        passages.append(source.node.get_content().split(":", 1)[-1].strip())  # drop "Source N:"
         answer.sources.append({"n": n, "record_id": meta["record_id"], "title": meta["title"],
                                "year": meta["year"], "page": meta["page"],
-                               "passage": source.node.get_content().split(":", 1)[-1].strip()})
-    for n in cited_numbers(text):
-        if not 1 <= n <= len(sources):
-            answer.invalid_citations.append(n)
-            continue
-        node = sources[n - 1].node
-        meta = node.metadata
-        passage = node.get_content().split(":", 1)[-1].strip()  # drop the "Source N:" label
+                               "passage": passages[-1]})
+
+    def cite(n: int, by: str, sentence: str | None = None, score: float | None = None):
+        meta = sources[n - 1].node.metadata
         answer.citations.append({"n": n, "record_id": meta["record_id"], "doi": meta["doi"],
                                  "title": meta["title"], "year": meta["year"],
-                                 "page": meta["page"], "passage": passage,
-                                 "verified": _passage_exists(corpus.con, meta, passage)})
-    answer.uncited_sentences = [s.strip() for s in split_sentences(text)
-                                if s.strip() and not _CITATION.search(s)]
+                                 "page": meta["page"], "passage": passages[n - 1],
+                                 "verified": _passage_exists(corpus.con, meta, passages[n - 1]),
+                                 "by": by, "sentence": sentence, "similarity": score})
+
+    for n in cited_numbers(text):
+        if 1 <= n <= len(sources):
+            cite(n, "model")
+        else:
+            answer.invalid_citations.append(n)
+    uncited = [s.strip() for s in split_sentences(text) if s.strip() and not _CITATION.search(s)]
+    if attribution_threshold is not None:
+        from litlab.ask.attribution import attribute
+        from litlab.index.embedders import load_embedder
+
+        index = corpus.settings.index
+        embedder = load_embedder(index.model, index.device, index.batch_size)
+        for sentence, n, score in attribute(uncited, passages, embedder.encode,
+                                            attribution_threshold):
+            cite(n, "similarity", sentence, score)
+            uncited.remove(sentence)
+    answer.uncited_sentences = uncited
     answer.seconds = round(time.perf_counter() - start, 2)
     answer.answer_id = _store(corpus.con, answer, filters)
     return answer

@@ -110,6 +110,8 @@ def answer_markdown(answer) -> str:
             f"[{c['n']}] {c['title']} ({c['year'] or 'n.d.'})"
             + (f", p. {c['page']}" if c.get("page") else "")
             + ("" if c.get("verified") else " — passage not found in the corpus")
+            + (f" — *not cited by the model: the passage most similar to “{c['sentence']}” "
+               f"(cosine {c['similarity']:.2f})*" if c.get("by") == "similarity" else "")
             for c in answer.citations))
     else:
         lines.append("**No citations:** nothing in this answer is tied to a source; "
@@ -126,8 +128,9 @@ def answer_markdown(answer) -> str:
 
 def sources_table(answer) -> pd.DataFrame:
     """The passages the model was given, with whether the answer cites each."""
-    cited = {c["n"] for c in answer.citations}
-    rows = [{"#": s["n"], "cited": "yes" if s["n"] in cited else "", "title": s["title"],
+    cited = {c["n"]: c.get("by", "model") for c in answer.citations}
+    rows = [{"#": s["n"], "cited": {"model": "yes", "similarity": "by similarity"}.get(
+                 cited.get(s["n"]), ""), "title": s["title"],
              "year": s["year"], "where": "abstract" if s.get("page") in (None, "")
              else f"PDF p. {s['page']}"} for s in answer.sources]
     return pd.DataFrame(rows, columns=["#", "cited", "title", "year", "where"])
