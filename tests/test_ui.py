@@ -80,6 +80,13 @@ def open_tab(page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
 
+def toast(page, text: str) -> str:
+    """The text of the page's message (toast) containing ``text``, once it shows."""
+    message = page.locator(".toast-body", has_text=text).first
+    message.wait_for()
+    return message.inner_text()
+
+
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -138,6 +145,23 @@ def test_a_file_over_the_limit_is_refused_naming_the_limit(page, served, tmp_pat
     message.wait_for()
     assert "100" in message.inner_text()
     assert not (served[0].folder / "uploads" / "huge_export.csv").exists()
+
+
+def test_an_abstract_only_result_opens_and_bad_filters_are_explained(page):
+    open_tab(page, "Search")
+    page.locator("#ll-query textarea").fill("citation advantage of open access")
+    page.locator("#ll-search").click()
+    page.locator("#ll-search-summary").get_by_text("records, best first").wait_for()
+    row = next(i for i in range(20) if page.locator("#ll-results").get_by_test_id(
+        f"cell-{i}-4").inner_text().strip() == "abstract")
+    title = page.locator("#ll-results").get_by_test_id(f"cell-{row}-1").inner_text().strip()
+    page.locator("#ll-results").get_by_test_id(f"cell-{row}-1").click()
+    page.locator(".ll-record h3:visible", has_text=title[:30]).wait_for()
+    page.get_by_text("Filters").first.click()
+    page.get_by_label("From year").first.fill("2020")
+    page.get_by_label("To year").first.fill("2010")
+    page.locator("#ll-search").click()
+    toast(page, "is after the To year")
 
 
 def test_search_and_open_a_record_with_its_pdf_page(page):
@@ -210,12 +234,31 @@ def test_label_run_fills_the_table_and_survives_a_closed_page(page, browser, ser
     assert set(runs.loc[first + 1:, "status"]) == {"done"}
 
 
+def test_an_interrupted_run_is_resumed_from_the_page(page, served):
+    ctx = served[0]
+    # One committed batch, then stopped: what a killed server leaves in the database.
+    stops = iter([False])
+    result = ctx.corpus.label(QUESTION, limit=20, should_stop=lambda: next(stops, True))
+    run_id = result.run_ids[0]
+    assert result.status == "interrupted" and len(ctx.corpus.labels(run_id)) < 20
+    page.reload()  # as after a restart: the page reads the runs from the database
+    open_tab(page, "Label")
+    newest = page.locator("#ll-runs").get_by_test_id("cell-0-4")  # status of the newest run
+    newest.filter(has_text="interrupted").wait_for()
+    page.locator("#ll-runs").get_by_test_id("cell-0-1").click()
+    page.locator("#ll-resume").click()
+    page.locator("#ll-run-heading").get_by_text(f"Run {run_id}").wait_for()
+    page.locator("#ll-run-heading").get_by_text("20 of 20 labeled").wait_for()
+    run = ctx.corpus.runs().set_index("run_id").loc[run_id]
+    assert run.status == "done" and run.labeled == 20
+
+
 def test_an_empty_question_is_refused_in_the_page(page, served):
     open_tab(page, "Label")
     runs_before = len(served[0].corpus.runs())
     page.locator("#ll-label-question textarea").fill("   ")
     page.locator("#ll-start").click()
-    page.get_by_text("empty question").first.wait_for()
+    toast(page, "empty question")
     assert len(served[0].corpus.runs()) == runs_before
 
 
@@ -261,6 +304,8 @@ def test_export_downloads_the_labeled_table(page, served, tmp_path):
 
     table = pd.read_csv(path)
     assert len(table) == served[0].corpus.stats()["records"]
+    # The runs' provenance (model, weights hash, prompt) comes with a CSV as a second file.
+    assert "csv.provenance.json" in page.locator("#ll-download").inner_text().replace("\n", "")
     assert any(c.endswith("label") or c.startswith("label") for c in table.columns)
     shot(page, "export")
 

@@ -24,6 +24,9 @@ CSS = """
 .ll-jobs {font-size: 0.9rem; padding: 0.3rem 0.6rem; border-radius: 6px;
           background: var(--background-fill-secondary);}
 .ll-hint {color: var(--body-text-color-subdued);}
+table th, table th * {word-break: normal !important; overflow-wrap: normal !important;
+                      hyphens: none !important; font-family: var(--font) !important;}
+table td, table td * {font-family: var(--font) !important;}
 """
 
 # Review keys: outside a text field, t/f/u/s press the review buttons.

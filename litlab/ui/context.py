@@ -31,16 +31,19 @@ class UIContext:
 
 
 def user_errors(fn):
-    """Show a library error as one line in the page (gr.Error), never a traceback."""
+    """Show a library error as one line in the page, never a traceback."""
     import gradio as gr
 
+    # A warning toast and gr.skip(): the page keeps what it showed (gr.Error would blank every
+    # output of the event) and the server log gets no traceback for a user's mistake.
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def generator(*args, **kwargs):
             try:
                 yield from fn(*args, **kwargs)
             except LitlabError as exc:
-                raise gr.Error(str(exc), duration=None) from None
+                gr.Warning(str(exc), duration=15)
+                yield gr.skip()
         return generator
 
     @functools.wraps(fn)
@@ -48,6 +51,7 @@ def user_errors(fn):
         try:
             return fn(*args, **kwargs)
         except LitlabError as exc:
-            raise gr.Error(str(exc), duration=None) from None
+            gr.Warning(str(exc), duration=15)
+            return gr.skip()
 
     return wrapper

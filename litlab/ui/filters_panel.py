@@ -30,6 +30,14 @@ def choices(ctx) -> tuple:
 
 def to_filters(year_min, year_max, has_pdf, types, labels, topics) -> dict:
     """The controls' values as a filters dict (via the CLI's --where syntax)."""
+    from litlab.errors import LitlabError
+
+    for year in (year_min, year_max):
+        if year and not 1000 <= year <= 2999:
+            raise LitlabError(f"{int(year)} is not a year")
+    if year_min and year_max and year_min > year_max:
+        raise LitlabError(f"the From year ({int(year_min)}) is after the To year "
+                          f"({int(year_max)})")
     where = []
     if year_min or year_max:
         where.append(f"year:{int(year_min) if year_min else ''}-{int(year_max) if year_max else ''}")

@@ -34,7 +34,7 @@ def follow(ctx, job_id: int, progress, render: Callable[[], tuple], every_s: flo
             yield render()
         time.sleep(POLL_S)
     if job.status == "failed":
-        raise gr.Error(job.message, duration=None)
+        gr.Warning(f"job #{job.job_id} failed: {job.message}", duration=None)
     yield render()
 
 

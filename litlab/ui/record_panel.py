@@ -30,7 +30,10 @@ def show(ctx, record_id, passage: str | None, page) -> tuple:
         return gr.update(), gr.update(visible=False), gr.update(visible=False), None, ""
     record_id = int(record_id)
     detail = ctx.corpus.record(record_id)
-    page = int(page) if page not in (None, "", "abstract") else None
+    import pandas as pd
+
+    page = None if pd.isna(page) or page in ("", "abstract") else int(page)
+    passage = passage if isinstance(passage, str) else None  # NaN when only the abstract matched
     pdf = next((d for d in detail["documents"] if d["n_pages"]), None)
     card = record_card(detail, passage, page)
     if pdf is None:

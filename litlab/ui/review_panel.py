@@ -69,4 +69,4 @@ def build(gr, ctx, question):
     begin.click(start, [question], [shown, record])
     for label, button in buttons.items():
         button.click(decider(label), [question, record], [shown, record])
-    train.click(from_reviews, [question], [outcome])
+    return {"trained": train.click(from_reviews, [question], [outcome])}

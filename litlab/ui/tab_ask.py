@@ -1,4 +1,6 @@
 """Ask: questions across the corpus, answered with numbered citations to records and pages."""
+import pandas as pd
+
 from litlab.ui import filters_panel, record_panel
 from litlab.ui.context import user_errors
 from litlab.ui.views import answer_markdown, sources_table
@@ -19,7 +21,8 @@ def build(gr, ctx):
                 filters = filters_panel.build(gr)
                 gr.Markdown("**Passages given to the model** — select one to read it in its "
                             "record; cited ones are marked.")
-                sources = gr.Dataframe(interactive=False, wrap=True, max_height=360,
+                sources = gr.Dataframe(pd.DataFrame(columns=["#", "cited", "title", "year",
+                                                             "where"]), interactive=False, wrap=True, max_height=360,
                                        elem_id="ll-sources",
                                        column_widths=["7%", "9%", "60%", "9%", "15%"])
                 answer = gr.State(None)

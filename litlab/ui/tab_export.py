@@ -2,10 +2,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from litlab.labeling.export import FORMATS
 from litlab.ui.context import user_errors
 from litlab.ui.views import plain
+
+
+def preview_frame(table):
+    """Record, title and each run's label: the part of the export a reader checks first."""
+    import pandas as pd
+
+    if table is None:
+        return pd.DataFrame(columns=["record_id", "title", "label"])
+    labels = [c for c in table.columns if c.endswith(":label")]
+    return plain(table[["record_id", "title", *labels]].head(20))
 
 
 def run_choices(ctx) -> list[str]:
@@ -25,9 +36,11 @@ def build(gr, ctx):
                                "each question and model)", elem_id="ll-export-runs")
         go = gr.Button("Export", variant="primary", elem_id="ll-export")
         summary = gr.Markdown()
-        download = gr.File(label="Download", interactive=False, elem_id="ll-download")
-        preview = gr.Dataframe(label="The first rows of the export", interactive=False,
-                               wrap=True, max_height=420, visible=False)
+        download = gr.File(label="Download", interactive=False, elem_id="ll-download",
+                           file_count="multiple")
+        preview = gr.Dataframe(label="The first rows (record, title, and each run's label)",
+                               interactive=False, wrap=True, max_height=420,
+                               value=preview_frame(None))
 
     @user_errors
     def export(fmt, chosen):
@@ -37,9 +50,14 @@ def build(gr, ctx):
         run_ids = [int(c.split(":", 1)[0]) for c in chosen or []] or None
         result = ctx.corpus.export(path, run_ids)
         table, _ = ctx.corpus.labeled_table(run_ids)
+        files = [str(path)]
+        sidecar = Path(str(path) + ".provenance.json")
+        if sidecar.exists():
+            files.append(str(sidecar))
         return (f"**{result['rows']:,} records**, runs {', '.join(map(str, result['runs']))} "
-                f"→ `{path.name}`", str(path),
-                gr.update(value=plain(table.head(20)), visible=True))
+                f"→ `{path.name}`" + (" and the runs' provenance (JSON)" if len(files) > 1
+                                     else " (provenance in its sheet)"),
+                files, preview_frame(table))
 
     go.click(export, [fmt, runs], [summary, download, preview])
     return [runs], lambda: gr.update(choices=run_choices(ctx))

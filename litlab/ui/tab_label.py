@@ -22,6 +22,17 @@ def runs_table(ctx):
     return plain(runs_view(runs, _running_runs(ctx, runs)))
 
 
+def run_question(ctx, run_id=None) -> str:
+    """The question of a run (the newest by default), for the question box."""
+    import gradio as gr
+
+    runs = ctx.corpus.runs()
+    if runs.empty:
+        return gr.skip()
+    run_id = int(run_id) if run_id else int(runs.run_id.max())
+    return runs.set_index("run_id").loc[run_id, "question"]
+
+
 def run_choices(ctx):
     """The runs as dropdown choices: (label, run id), newest first."""
     import gradio as gr
@@ -78,7 +89,7 @@ def build(gr, ctx):
         labels = gr.Dataframe(interactive=False, wrap=True, max_height=520,
                               elem_id="ll-labels",
                               column_widths=["7%", "33%", "8%", "9%", "36%", "7%"])
-        review_panel.build(gr, ctx, question)
+        review_events = review_panel.build(gr, ctx, question)
         job = gr.State(None)  # inside the tab: a direct child of gr.Tabs shows as a tab
 
     @user_errors
@@ -100,8 +111,11 @@ def build(gr, ctx):
     @user_errors
     def submit_resume(run_id):
         if not run_id:
-            raise LitlabError("choose a run: click it in the table or type its number")
+            raise LitlabError("choose a run: click it in the table or pick it in the list")
         run_id = int(run_id)
+        runs = ctx.corpus.runs().set_index("run_id")
+        if run_id in runs.index and runs.loc[run_id, "labeled"] >= runs.loc[run_id, "records"]:
+            raise LitlabError(f"run {run_id} is complete: nothing to resume")
         submitted = ctx.jobs.submit(
             "label", f"resume run {run_id}",
             lambda progress, should_stop: ctx.corpus.resume(run_id, progress, should_stop),
@@ -127,24 +141,40 @@ def build(gr, ctx):
     @user_errors
     def pick(frame, evt: gr.SelectData):
         run_id = int(frame.iloc[evt.index[0]].run)
-        return run_id, *latest_labels(ctx, run_id)
+        return run_id, *latest_labels(ctx, run_id), run_question(ctx, run_id)
+
+    @user_errors
+    def choose(run_id):
+        if not run_id:
+            return gr.skip()
+        return (*latest_labels(ctx, run_id), run_question(ctx, run_id))
 
     @user_errors
     def agreement_text(run_id):
         if not run_id:
-            raise LitlabError("choose a run: click it in the table or type its number")
+            raise LitlabError("choose a run: click it in the table or pick it in the list")
+        import math
+
         result = ctx.corpus.evaluate(int(run_id))
         f1 = ", ".join(f"{k} {v:.2f}" for k, v in result["f1"].items())
-        return (f"Run {int(run_id)} against **{result['n']}** reviewed records: accuracy "
-                f"**{result['accuracy']:.2f}**, Cohen's kappa **{result['kappa']:.2f}**, "
-                f"F1 {f1}, calibration error (ECE) {result['ece']:.2f}.")
+        kappa = ("not defined yet (the reviews need more than one label)"
+                 if math.isnan(result["kappa"]) else f"**{result['kappa']:.2f}**")
+        n = result["n"]
+        return (f"Run {int(run_id)} against **{n}** reviewed record{'s' if n != 1 else ''}: "
+                f"accuracy **{result['accuracy']:.2f}**, Cohen's kappa {kappa}, F1 {f1}, "
+                f"calibration error (ECE) {result['ece']:.2f}.")
 
     outputs = [runs, labels, heading, chosen]
     start.click(submit, [question, options, scope, limit], [job, status]).then(
-        watch, [job], outputs, concurrency_limit=None)
+        watch, [job], outputs, concurrency_limit=None, show_progress_on=[heading])
     resume.click(submit_resume, [chosen], [job, status]).then(
-        watch, [job], outputs, concurrency_limit=None)
+        watch, [job], outputs, concurrency_limit=None, show_progress_on=[heading])
     stop.click(stop_jobs, None, [status])
-    runs.select(pick, [runs], [chosen, labels, heading])
+    runs.select(pick, [runs], [chosen, labels, heading, question])
+    chosen.input(choose, [chosen], [labels, heading, question])
     agree.click(agreement_text, [chosen], [agreement])
-    return outputs, lambda: (runs_table(ctx), *latest_labels(ctx), run_choices(ctx))
+    trained = review_events["trained"]
+    trained.then(lambda: (runs_table(ctx), *latest_labels(ctx), run_choices(ctx)), None,
+                 outputs)
+    return [*outputs, question], lambda: (runs_table(ctx), *latest_labels(ctx),
+                                          run_choices(ctx), run_question(ctx))

@@ -29,7 +29,13 @@ def tables(ctx) -> tuple:
     return (stat_cards(stats),
             plain(documents[["#", "file", "status", "pages", "record", "title", "linked by",
                              "score", "passages"]]),
-            plain(corpus.duplicates()), plain(corpus.rejects()), plain(pd.DataFrame(imports)))
+            plain(_named(corpus.duplicates())), plain(_named(corpus.rejects())),
+            plain(pd.DataFrame(imports)))
+
+
+def _named(frame):
+    """File names instead of server paths."""
+    return frame.assign(file=frame.file.map(lambda p: Path(p).name)) if len(frame) else frame
 
 
 def build(gr, ctx):
@@ -87,6 +93,8 @@ def build(gr, ctx):
             yield (note, *update)
         job = ctx.jobs.get(job_id)
         text = format_ingest_report(job.result) if job.result is not None else job.message
+        note = note.replace("Adding ", "Added " if job.status == "done" else "Could not add ", 1)
+        note = note.replace("…", ".", 1)
         yield (f"{note}\n\n```text\n{text}\n```", *tables(ctx))
 
     add.click(start, [files], [job, report]).then(

@@ -1,6 +1,8 @@
 """Search: query, mode and filters; a selected result opens the record and its PDF page."""
 import json
 
+import pandas as pd
+
 from litlab.errors import LitlabError
 from litlab.ui import filters_panel, record_panel
 from litlab.ui.context import user_errors
@@ -16,9 +18,10 @@ def build(gr, ctx):
             k = gr.Slider(5, 100, value=20, step=5, label="Results", scale=1)
         go = gr.Button("Search", variant="primary", elem_id="ll-search")
         filters = filters_panel.build(gr)
+        summary = gr.Markdown(elem_id="ll-search-summary")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5):
-                results = gr.Dataframe(interactive=False, wrap=True, max_height=640,
+                results = gr.Dataframe(results_table(pd.DataFrame()), interactive=False, wrap=True, max_height=640,
                                        elem_id="ll-results", column_widths=[
                                            "7%", "46%", "9%", "20%", "10%", "8%"])
                 found = gr.State(None)
@@ -29,8 +32,14 @@ def build(gr, ctx):
     def search(text, mode, k, *values):
         if not (text or "").strip():
             raise LitlabError("type a query first")
-        frame = ctx.corpus.search(text, int(k), mode, filters_panel.to_filters(*values))
-        return results_table(frame), frame
+        filters = filters_panel.to_filters(*values)
+        frame = ctx.corpus.search(text, int(k), mode, filters)
+        if frame.empty:
+            note = ("No record matches these filters." if filters else
+                    "No record matches the query.")
+        else:
+            note = (f"{len(frame)} records, best first ({mode}). Select one to read it.")
+        return results_table(frame), frame, note
 
     @user_errors
     def open_record(frame, evt: gr.SelectData):
@@ -41,7 +50,7 @@ def build(gr, ctx):
 
     inputs = [query, mode, k, *filters]
     for trigger in (go.click, query.submit):
-        trigger(search, inputs, [results, found], concurrency_limit=8, api_name="search_page",
+        trigger(search, inputs, [results, found, summary], concurrency_limit=8, api_name="search_page",
                 api_visibility="undocumented")
 
     results.select(open_record, [found], [card, page, image, record, passage])

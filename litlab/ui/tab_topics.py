@@ -28,6 +28,10 @@ def current(ctx) -> tuple:
     run = report.run
     heading = (f"**Topic run {run.get('topic_run_id', '')}**: {report.n_topics} topics over "
                f"{run.get('n_records', 0):,} records, {report.outlier_share:.0%} outliers.")
+    now = ctx.corpus.stats()["records"]
+    if now > run.get("n_records", 0):
+        heading += (f" The corpus has {now:,} records now: **Find topics** again to include "
+                    "them (a new run: new topic numbers, your names stay with this run).")
     shown = [c for c in TABLE_COLUMNS if c in table]
     return (gr.update(value=figures["map"]), gr.update(value=figures["over_time"]),
             plain(table[shown]).rename(columns=HEADERS), heading)

@@ -49,9 +49,24 @@ def stat_cards(stats: dict) -> str:
         f"</div><div class='ll-lbl'>{esc(k)}</div></div>" for k, v in cards) + "</div>"
 
 
+_MARKUP = {"&lt;inf&gt;": "<sub>", "&lt;/inf&gt;": "</sub>", "&lt;sup&gt;": "<sup>",
+           "&lt;/sup&gt;": "</sup>", "&lt;sub&gt;": "<sub>", "&lt;/sub&gt;": "</sub>"}
+
+
+def esc_markup(value) -> str:
+    """Escaped text, with Scopus' <inf>/<sup> markup shown as sub- and superscripts."""
+    out = esc(value)
+    for tag, html_tag in _MARKUP.items():
+        out = out.replace(tag, html_tag)
+    return out
+
+
 def highlight(text: str | None, passage: str | None) -> str:
-    """Escaped text with the pieces of ``passage`` it contains marked."""
-    out = esc(text)
+    """Escaped text with the pieces of ``passage`` it contains marked (not when the passage
+    is the whole text: marking everything marks nothing)."""
+    out = esc_markup(text)
+    if not isinstance(passage, str) or not isinstance(text, str) or len(passage) >= 0.8 * len(text):
+        return out
     for piece in sorted(passage_pieces(passage or ""), key=len, reverse=True):
         piece_html = esc(piece)
         if piece_html and piece_html in out:
@@ -66,7 +81,7 @@ def record_card(detail: dict, passage: str | None = None, page: int | None = Non
     link = (f" · <a href='https://doi.org/{esc(doi)}' target='_blank' rel='noopener'>"
             f"doi:{esc(doi)}</a>") if doi else ""
     keywords = "; ".join(detail.get("author_keywords") or [])
-    parts = [f"<div class='ll-record'><h3>{esc(detail.get('title') or '(no title)')}</h3>",
+    parts = [f"<div class='ll-record'><h3>{esc_markup(detail.get('title') or '(no title)')}</h3>",
              f"<p class='ll-meta'>{esc(authors)} ({esc(detail.get('year') or 'n.d.')}). "
              f"<i>{esc(detail.get('source_title') or '')}</i>{link} · record "
              f"{detail['record_id']}</p>"]
@@ -89,13 +104,13 @@ def record_card(detail: dict, passage: str | None = None, page: int | None = Non
 
 def results_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Search results as shown: rank, title, year, source, where the passage is, score."""
-    columns = ["#", "title", "year", "source", "where", "score"]
+    columns = ["#", "title", "year", "source", "where", "relevance"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     shown = frame.assign(**{"#": frame["rank"], "source": frame.source_title.fillna(""),
                             "where": frame.page.map(lambda p: "abstract" if pd.isna(p)
                                                     else f"PDF p. {int(p)}"),
-                            "score": frame.score.round(4)})
+                            "relevance": frame.score.round(4)})
     return shown[columns]
 
 
@@ -106,13 +121,19 @@ def answer_markdown(answer) -> str:
     """The answer, then what the checks found: uncited sentences, citations that resolve."""
     lines = [answer.answer or "(the model gave no answer)", ""]
     if answer.citations:
-        lines.append("**Citations:** " + "; ".join(
-            f"[{c['n']}] {c['title']} ({c['year'] or 'n.d.'})"
-            + (f", p. {c['page']}" if c.get("page") else "")
-            + ("" if c.get("verified") else " — passage not found in the corpus")
-            + (f" — *not cited by the model: the passage most similar to “{c['sentence']}” "
-               f"(cosine {c['similarity']:.2f})*" if c.get("by") == "similarity" else "")
-            for c in answer.citations))
+        lines.append("**Citations:**")
+        seen = {}
+        for c in answer.citations:
+            seen.setdefault(c["n"], []).append(c)
+        for n, group in seen.items():
+            c = group[0]
+            where = f", p. {c['page']}" if c.get("page") else ", abstract"
+            check = "" if c.get("verified") else " — passage not found in the corpus"
+            attributed = [g for g in group if g.get("by") == "similarity"]
+            how = (" — *not cited by the model: the passage most similar to "
+                   + "; ".join(f"“{g['sentence']}” ({g['similarity']:.2f})" for g in attributed)
+                   + "*") if attributed else ""
+            lines.append(f"- [{n}] {c['title']} ({c['year'] or 'n.d.'}){where}{check}{how}")
     else:
         lines.append("**No citations:** nothing in this answer is tied to a source; "
                      "check it against the passages below.")
@@ -176,7 +197,7 @@ def proposal_card(proposal, counts: dict, hint: str) -> str:
     tally = (f"Reviewed: {counts['TRUE']} TRUE · {counts['FALSE']} FALSE · "
              f"{counts['UNCLEAR']} unclear · {counts['left']:,} left")
     return (f"<div class='ll-record'><p class='ll-meta'>{esc(tally)}</p>"
-            f"<h3>{esc(proposal.title or '(no title)')}</h3>"
+            f"<h3>{esc_markup(proposal.title or '(no title)')}</h3>"
             f"<p class='ll-meta'>{esc(proposal.year or 'n.d.')} · record {proposal.record_id}"
             f"{' · doi:' + esc(proposal.doi) if proposal.doi else ''}</p>"
             f"<p>{highlight(proposal.abstract or '(no abstract)', proposal.evidence)}</p>"
