@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_review_labels.py
 	$(BIN)/python benchmarks/bench_topics.py
 	$(BIN)/python benchmarks/bench_ui.py
+	$(BIN)/python benchmarks/bench_ask.py --out build/ask_judging.md
 
 # Regenerates the bundled demo corpus (deterministic: the same bytes every time).
 corpus: install

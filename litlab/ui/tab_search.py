@@ -69,4 +69,4 @@ def register_api(gr, ctx) -> None:
         columns = ["rank", "record_id", "title", "year", "score", "page"]
         return json.loads(frame[columns].to_json(orient="records"))
 
-    gr.api(search_api, api_name="search", concurrency_limit=8)
+    gr.api(search_api, api_name="search", queue=False)
