@@ -3,7 +3,7 @@ labels with their evidence, and see agreement with the reviews."""
 import pandas as pd
 
 from litlab.errors import LitlabError
-from litlab.labeling.prompts import make_question
+from litlab.labeling.prompts import DEFAULT_OPTIONS, make_question
 from litlab.ui import review_panel
 from litlab.ui.context import user_errors
 from litlab.ui.follow import follow
@@ -60,7 +60,8 @@ def build(gr, ctx):
             with gr.Column(scale=2, elem_classes="ll-panel"):
                 question = gr.Textbox(label="Question", elem_id="ll-label-question",
                                       value="Does the article use bibliometric analysis?")
-                options = gr.Textbox(label="Options (comma-separated)", value="TRUE, FALSE")
+                options = gr.Textbox(label="Options (comma-separated)",
+                                     value=", ".join(DEFAULT_OPTIONS))
                 with gr.Row():
                     scope = gr.Dropdown(SCOPES, value="auto", label="Text given to the model",
                                         info="auto: the PDF passages when linked, else the "
