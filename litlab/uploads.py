@@ -1,13 +1,13 @@
 """Files uploaded through the UI: checked, renamed safely, and kept under the project folder."""
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from litlab.errors import UploadRejected
+from litlab.ingest.exports import sha256_file
 from litlab.settings import UISettings
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -48,14 +48,6 @@ def check_upload(name: str, size: int, settings: UISettings) -> None:
                              f"{settings.max_upload_mb} MB")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def save_uploads(files: list[tuple[str, Path]], folder: Path, settings: UISettings
                  ) -> UploadResult:
     """Copy (original name, temporary path) pairs into ``folder`` under safe names; a name
@@ -70,7 +62,7 @@ def save_uploads(files: list[tuple[str, Path]], folder: Path, settings: UISettin
             continue
         target = folder / safe_name(name)
         n = 1
-        while target.exists() and _sha256(target) != _sha256(Path(temp)):
+        while target.exists() and sha256_file(target) != sha256_file(Path(temp)):
             n += 1
             target = folder / f"{Path(safe_name(name)).stem}-{n}{Path(target).suffix}"
         if not target.exists():
