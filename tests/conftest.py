@@ -1,6 +1,7 @@
 """Shared fixtures: real DuckDB files, real shared corpora read in place."""
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpora"
 SCISCI = SHARED / "scisci"
 DEMO = ROOT / "corpora" / "demo"
+
+
+def free_port() -> int:
+    """A free TCP port on loopback, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def assert_accounted(report) -> None:

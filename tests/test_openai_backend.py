@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import socket
 import subprocess
 import sys
 import time
@@ -11,19 +10,13 @@ import httpx
 import pytest
 
 import litlab
-from conftest import DEMO
+from conftest import DEMO, free_port
 from litlab.errors import LitlabError
 from litlab.labeling.backends.local import bundled_gguf
 from litlab.settings import Settings
 
 pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is installed by `make install`")
 QUESTION = "Does the article use bibliometric analysis?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import litlab
-from conftest import DEMO, ROOT
+from conftest import DEMO, ROOT, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -27,12 +27,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
 SHOTS = ROOT / "test-output" / "ui"
 QUESTION = "Does the article use bibliometric analysis?"
 WAIT_MS = 120_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
