@@ -1,99 +1,192 @@
-"""Screening on the Nagtegaal (2019) review: litlab simulate vs ASReview LAB's own simulation.
+"""Screening on four published reviews: litlab's default learner vs ASReview LAB's default
+(ELAS u4), side by side in one run, and where litlab's stopping rule would have stopped.
 
-    python benchmarks/bench_simulate.py [--repeat 5] [--asreview PATH] [--json]
+    python benchmarks/bench_simulate.py [--repeat 5] [--reviews nagtegaal,hamilton,...]
+                                        [--tune] [--json]
 
-Same file, same priors (1 relevant + 1 irrelevant, drawn by litlab from seeds 535, 536, ...
-and passed to ASReview with --prior-idx), same seeds, and the same metric code for both
-(litlab.review.metrics, priors not counted): WSS@95, WSS@100 and recall after screening 10%.
-ASReview runs its default model (ELAS u4: SVM on TF-IDF, max query) from its own command.
-It is installed in a separate virtualenv (default build/asreview-venv): `pip install asreview`
-pins pandas<3 and rispy 0.9, which would downgrade litlab's environment.
+Same files, same priors (1 relevant + 1 irrelevant, drawn by litlab from seeds 535, 536, ...
+and given to ASReview with --prior-idx), same seeds, and the same metric code for both
+(litlab.review.metrics, priors not counted): WSS@95, recall after screening 10%, and
+ASReview's loss (normalised area between the perfect and the actual recall curve; lower is
+better). ASReview runs from its own virtualenv (benchmarks/asreview_baseline.py). The
+stopping rule (recall 95% with 95% confidence) is replayed on litlab's screening order.
+
+--tune also runs the candidate settings and picks one leave-one-review-out: for each review,
+the candidate whose smallest gain over ASReview on the *other three* reviews is largest, and
+how it does on the review left out.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
-import sqlite3
-import subprocess
-import tempfile
+import sys
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from litlab.review import service
-from litlab.review.metrics import screening_metrics
-from litlab.review.settings import ReviewSettings
-from litlab.review.simulate import read_labeled_file
-from litlab.settings import IndexSettings
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from asreview_baseline import DEFAULT_BINARY, found_array, screening_order  # noqa: E402
+from reviews import available  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "corpora" / "asreview-nagtegaal" / "Nagtegaal_2019.csv"
-PUBLISHED = {"wss@95": 71.7, "rrf@10": 65.3}  # ASReview docs, older default (NB + TF-IDF), 15 runs
+from litlab.review.classifier import fit_decision  # noqa: E402
+from litlab.review.metrics import screening_metrics  # noqa: E402
+from litlab.review.settings import ReviewSettings  # noqa: E402
+from litlab.review.simulate import (draw_priors, file_features, read_labeled_file,  # noqa: E402
+                                    replay)
+from litlab.settings import IndexSettings  # noqa: E402
+
+KEYS = ("wss@95", "recall@10%", "loss")
+DEFAULT = "tfidf: ELAS u4 recipe (default)"
+CANDIDATES = {  # name: changes to the default settings
+    DEFAULT: {},
+    "ensemble, embeddings weight 0.5": {"learner": "ensemble"},
+    "ensemble, embeddings weight 0.25": {"learner": "ensemble", "embedding_weight": 0.25},
+}
 
 
-def asreview_run(binary: Path, priors: list[int], seed: int, n: int, workdir: Path) -> dict:
-    """One ASReview simulation; its labeling order read back from the project's results.db."""
-    out = workdir / f"seed{seed}.asreview"
-    started = time.perf_counter()
-    subprocess.run([str(binary), "simulate", str(DATA), "--prior-idx", *map(str, priors),
-                    "--seed", str(seed), "-o", str(out)], check=True, capture_output=True)
-    seconds = time.perf_counter() - started
-    with zipfile.ZipFile(out) as archive:
-        archive.extract("results.db", workdir / f"seed{seed}")
-    con = sqlite3.connect(workdir / f"seed{seed}" / "results.db")
-    rows = con.execute("SELECT record_id, label, classifier FROM results ORDER BY rowid").fetchall()
-    found = np.zeros(n - len(priors), dtype=bool)
-    screened = [bool(label) for _, label, model in rows if model is not None]  # priors: no model
-    found[:len(screened)] = screened
-    truth = read_labeled_file(DATA).truth
-    metrics = screening_metrics(found, int(truth.sum() - truth[priors].sum()))
-    return {**metrics, "seconds": round(seconds, 1)}
+def features_of(path: Path, column: str, settings: ReviewSettings):
+    labeled = read_labeled_file(path, column)
+    index = IndexSettings()
+
+    def embed(texts):
+        from litlab.index.embedders import load_embedder
+
+        return load_embedder(index.model, "cpu", index.batch_size).encode(texts)
+
+    return labeled, file_features(labeled, settings, index.model, embed)
+
+
+
+
+def retrain_ms(features, truth, settings, sizes=(50, 500, 2000)) -> dict:
+    """Milliseconds to retrain and rescore every record with this many decisions (median of
+    five)."""
+    rng = np.random.default_rng(0)
+    out = {}
+    for size in sizes:
+        size = min(size, len(truth))
+        rows = rng.choice(len(truth), size, replace=False)
+        rows[:2] = [np.flatnonzero(truth)[0], np.flatnonzero(~truth)[0]]
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            fit_decision(features, rows, truth[rows], settings)
+            times.append(1000 * (time.perf_counter() - started))
+        out[size] = round(float(np.median(times)), 1)
+    return out
+
+
+def run_review(name: str, path: Path, column: str, settings: ReviewSettings, repeat: int,
+               binary: Path) -> dict:
+    labeled, features = features_of(path, column, settings)
+    truth = labeled.truth
+    ours, theirs, stops = [], [], []
+    for seed in range(settings.seed, settings.seed + repeat):
+        priors = draw_priors(truth, settings, seed)
+        rep = replay(features, truth, settings, priors, "relevant", seed)
+        ours.append({**rep.metrics, "seconds": rep.seconds})
+        stops.append(rep.stop)
+        if binary.exists():
+            order = screening_order(binary, path, [int(p) for p in priors], seed)
+            found = found_array(order["order"], truth, len(priors))
+            to_find = int(truth.sum() - truth[priors].sum())
+            theirs.append({**screening_metrics(found, to_find), "seconds": order["seconds"]})
+    mean = lambda runs: {k: float(np.mean([r[k] for r in runs])) for k in (*KEYS, "seconds")}  # noqa: E731
+    return {"review": name, "records": int(len(truth)), "relevant": int(truth.sum()),
+            "litlab": mean(ours), "asreview": mean(theirs) if theirs else None,
+            "litlab_runs": ours, "asreview_runs": theirs,
+            "stopping": {"recall": float(np.mean([s["recall"] for s in stops])),
+                         "reached": float(np.mean([s["reached"] for s in stops])),
+                         "work_saved": float(np.mean([s["work_saved"] for s in stops])),
+                         "runs": stops},
+            "retrain_ms": retrain_ms(features, truth, settings)}
+
+
+def gain(result: dict) -> dict:
+    """litlab minus ASReview, loss sign-flipped so that positive is better everywhere."""
+    o, a = result["litlab"], result["asreview"]
+    return {"wss@95": o["wss@95"] - a["wss@95"], "recall@10%": o["recall@10%"] - a["recall@10%"],
+            "loss": a["loss"] - o["loss"]}
+
+
+def leave_one_out(table: dict) -> list[dict]:
+    """table[candidate][review] = result. For each review, the candidate with the largest
+    smallest gain (WSS@95 in points, loss x 100) over the other reviews."""
+    reviews = sorted(next(iter(table.values())))
+    chosen = []
+    for held in reviews:
+        def worst(candidate):
+            gains = [gain(table[candidate][r]) for r in reviews if r != held]
+            return min(min(g["wss@95"], 100 * g["loss"]) for g in gains)
+        best = max(table, key=worst)
+        chosen.append({"held_out": held, "chosen": best, "gain_on_held_out":
+                       gain(table[best][held])})
+    return chosen
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--asreview", type=Path, default=ROOT / "build" / "asreview-venv" / "bin" / "asreview")
+    parser.add_argument("--reviews", default=",".join(available()))
+    parser.add_argument("--asreview", type=Path, default=DEFAULT_BINARY)
+    parser.add_argument("--tune", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    settings = ReviewSettings(repeat=args.repeat)
-    ours = service.simulate_file(DATA, settings, IndexSettings(),
-                                 plot_path=ROOT / "build" / "bench_simulate.recall.png")
-    theirs, why_not = [], None
-    if args.asreview.exists():
-        with tempfile.TemporaryDirectory() as tmp:
-            for rep in ours.repetitions:
-                theirs.append(asreview_run(args.asreview, rep.priors, rep.seed, ours.records, Path(tmp)))
-    else:
-        why_not = f"no ASReview at {args.asreview}: python -m venv build/asreview-venv && " \
-                  "build/asreview-venv/bin/pip install asreview"
-    keys = ("wss@95", "wss@100", "recall@10%")
-    result = {"litlab": {k: round(v, 2) for k, v in ours.means().items()},
-              "litlab_repetitions": [r.metrics | {"seed": r.seed, "priors": r.priors,
-                                                  "seconds": r.seconds} for r in ours.repetitions],
-              "asreview": ({k: round(float(np.mean([t[k] for t in theirs])), 2) for k in theirs[0]}
-                           if theirs else why_not),
-              "asreview_repetitions": theirs, "published_asreview_older_default": PUBLISHED}
+    reviews = {n: available()[n] for n in args.reviews.split(",")}
+    if not args.asreview.exists():
+        print(f"no ASReview at {args.asreview}: python -m venv build/asreview-venv && "
+              "build/asreview-venv/bin/pip install asreview", file=sys.stderr)
+    base = ReviewSettings(repeat=args.repeat)
+    candidates = CANDIDATES if args.tune else {DEFAULT: {}}
+    table = {c: {n: run_review(n, p, col, dataclasses.replace(base, **changes), args.repeat,
+                               args.asreview) for n, (p, col, _) in reviews.items()}
+             for c, changes in candidates.items()}
+    default = table[DEFAULT]
+    out = {"default": default, "candidates": table if args.tune else None,
+           "leave_one_out": leave_one_out(table) if args.tune and args.asreview.exists()
+           else None}
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(out, indent=2, default=float))
         return
-    print(f"Nagtegaal 2019: {ours.records} records, {ours.relevant} relevant; priors 1+1; seeds "
-          f"{settings.seed}..{settings.seed + args.repeat - 1}; percent, priors not counted")
-    print(f"{'':<28}" + "".join(f"{k:>12}" for k in keys) + f"{'s/run':>9}")
-    for rep, other in zip(ours.repetitions, theirs or [None] * len(ours.repetitions)):
-        print(f"{'litlab   seed ' + str(rep.seed):<28}" + "".join(f"{rep.metrics[k]:>12.1f}" for k in keys)
-              + f"{rep.seconds:>9.1f}")
-        if other:
-            print(f"{'ASReview seed ' + str(rep.seed):<28}" + "".join(f"{other[k]:>12.1f}" for k in keys)
-                  + f"{other['seconds']:>9.1f}")
-    print(f"{'litlab mean':<28}" + "".join(f"{result['litlab'][k]:>12.1f}" for k in keys))
-    if theirs:
-        print(f"{'ASReview (ELAS u4) mean':<28}" + "".join(f"{result['asreview'][k]:>12.1f}" for k in keys))
-    else:
-        print(f"ASReview not run: {why_not}")
-    print(f"{'ASReview docs, older default':<28}{PUBLISHED['wss@95']:>12.1f}{'':>12}{PUBLISHED['rrf@10']:>12.1f}")
+    print(f"priors 1+1, seeds {base.seed}..{base.seed + args.repeat - 1}; means over seeds; "
+          "percent, priors not counted; loss: lower is better")
+    print(f"{'review':<12}{'':<10}" + "".join(f"{k:>12}" for k in KEYS) + f"{'s/run':>8}")
+    for name, r in default.items():
+        for who in ("litlab", "asreview"):
+            if r[who]:
+                print(f"{name if who == 'litlab' else '':<12}{who:<10}"
+                      + "".join(f"{r[who][k]:>12.4f}" if k == "loss" else f"{r[who][k]:>12.1f}"
+                                for k in KEYS) + f"{r[who]['seconds']:>8.1f}")
+        if r["asreview"]:
+            g = gain(r)
+            print(f"{'':<12}{'gain':<10}{g['wss@95']:>+12.1f}{g['recall@10%']:>+12.1f}"
+                  f"{g['loss']:>+12.4f}   ({'at or above' if min(g['wss@95'], g['loss']) >= 0 else 'BEHIND'} on WSS@95 and loss)")
+    print("\nstopping rule (recall 95%, confidence 95%), per review over the seeds:")
+    for name, r in default.items():
+        s = r["stopping"]
+        print(f"  {name:<12} recall at the stop {100 * s['recall']:.1f}%, reached 95% in "
+              f"{100 * s['reached']:.0f}% of runs, work saved {100 * s['work_saved']:.1f}%")
+    print("\nretrain + rescore every record, ms (decisions so far -> ms):")
+    for name, r in default.items():
+        print(f"  {name:<12} {r['records']} records: " + ", ".join(
+            f"{n} -> {ms}" for n, ms in r["retrain_ms"].items()))
+    if out["leave_one_out"]:
+        print("\nleave-one-review-out choice among the candidates:")
+        for row in out["leave_one_out"]:
+            g = row["gain_on_held_out"]
+            print(f"  held out {row['held_out']:<10} chosen: {row['chosen']:<38} gain there: "
+                  f"WSS@95 {g['wss@95']:+.1f}, loss {g['loss']:+.4f}")
+        print("\nevery candidate, gain over ASReview (WSS@95 points / recall@10% points / "
+              "loss, positive = better):")
+        for name, results in table.items():
+            print(f"  {name}")
+            for review, r in results.items():
+                if r["asreview"]:
+                    g = gain(r)
+                    print(f"    {review:<10} {g['wss@95']:+6.1f} / {g['recall@10%']:+6.1f} / "
+                          f"{g['loss']:+.4f}")
 
 
 if __name__ == "__main__":

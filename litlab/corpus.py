@@ -169,17 +169,24 @@ class Corpus:
 
         return service.reviews(self.con, question)
 
-    def import_reviews(self, question: str, path, label_column: str = "label"):
-        """Store human labels from a CSV (record_id or doi, and label) as reviews."""
+    def import_reviews(self, question: str, path, label_column: str = "label",
+                       reviewer: str | None = None, new_reviewers: tuple[str, ...] = ()):
+        """Store human labels from a CSV (record_id, doi or title; a label column; optionally
+        reviewer) as reviews; rows that cannot be stored are kept with their reason."""
+        import dataclasses
+
         from litlab.review import service
 
-        return service.import_reviews(self.con, question, Path(path), self.settings.review,
-                                      label_column)
+        settings = dataclasses.replace(self.settings.review,
+                                       reviewer=reviewer or self.settings.review.reviewer)
+        return service.import_reviews(self.con, question, Path(path), settings, label_column,
+                                      tuple(new_reviewers))
 
     def review_session(self, question: str, reviewer: str | None = None,
                        mode: str | None = None, source: str = "api"):
-        """A live review: next record to decide, decisions stored, classifier retrained;
-        ``source`` (terminal, ui, api) is stored with each decision."""
+        """A live review: next record to decide (a run's validation sample first), decisions
+        stored, classifier retrained, the stopping rule; ``source`` (terminal, ui, api) is
+        stored with each decision; mode ``disagreements`` settles disputed records."""
         import dataclasses
 
         from litlab.review import service
@@ -188,6 +195,32 @@ class Corpus:
             k: v for k, v in {"reviewer": reviewer, "mode": mode}.items() if v})
         return service.review_session(self.con, question, settings, self.settings.index,
                                       source=source)
+
+    def validate(self, run_id: int, n: int, seed: int | None = None, stratify: bool = False,
+                 redraw: bool = False):
+        """Draw ``n`` of a finished run's records at random into the review queue; once
+        reviewed, ``evaluate(run_id)`` reports agreement and corrected shares with 95% CIs."""
+        from litlab.review import service
+
+        return service.validate(self.con, run_id, n, seed, stratify, redraw)
+
+    def reviewer_agreement(self, question: str) -> dict:
+        """Cohen's kappa (95% CI) between every pair of reviewers of a question."""
+        from litlab.review import service
+
+        return service.agreement(self.con, question)
+
+    def disagreements(self, question: str) -> pd.DataFrame:
+        """Records whose reviewers disagree, not settled yet."""
+        from litlab.review import service
+
+        return service.disagreements(self.con, question)
+
+    def stopping(self, question: str) -> dict:
+        """The stopping rule (target recall with confidence) on the reviews so far."""
+        from litlab.review import service
+
+        return service.stopping(self.con, question, self.settings.review)
 
     def label_from_reviews(self, question: str):
         """Train the classifier on the reviews and label every record as a run of its own."""

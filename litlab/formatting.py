@@ -157,15 +157,28 @@ def format_results(frame) -> str:
 
 
 def format_evaluation(result: dict) -> str:
-    """`litlab evaluate`: overall agreement, then precision/recall/F1 per option."""
-    lines = [f"run {result['run_id']} against {result['n']} human labels: accuracy "
-             f"{result['accuracy']:.3f}, Cohen's kappa {result['kappa']:.3f}, "
-             f"ECE {result['ece']:.3f}",
+    """`litlab evaluate`: overall agreement, then precision/recall/F1 per option, then the
+    validation sample's estimates where the run has one."""
+    ci = result.get("ci", {})
+
+    def interval(pair):
+        return f" ({pair[0]:.2f}-{pair[1]:.2f})" if pair and pair[0] == pair[0] else ""
+
+    source = ("all reviews, not a random sample" if result.get("against") == "the reviews"
+              else result.get("against", "human labels"))
+    lines = [f"run {result['run_id']} against {result['n']} human labels ({source}): accuracy "
+             f"{result['accuracy']:.3f}{interval(ci.get('accuracy'))}, Cohen's kappa "
+             f"{result['kappa']:.3f}{interval(ci.get('kappa'))}, ECE {result['ece']:.3f}; "
+             "95% CIs in brackets",
              f"{'option':<16}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>9}"]
     for option in result["f1"]:
         lines.append(f"{option:<16}{result['precision'][option]:>10.3f}"
                      f"{result['recall'][option]:>10.3f}{result['f1'][option]:>10.3f}"
                      f"{result['support'][option]:>9}")
+    if result.get("validation"):
+        from litlab.review.report import format_validation
+
+        lines += format_validation(result["validation"])
     if result.get("plot"):
         lines.append(f"reliability plot: {result['plot']}")
     return "\n".join(lines)

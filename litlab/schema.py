@@ -219,5 +219,8 @@ MIGRATIONS: list[str] = [
 
 # 6: human reviews per question (a correction is a new row; the latest counts).
 from litlab.review.schema import MIGRATION as _REVIEW_MIGRATION  # noqa: E402
+from litlab.review.schema import VALIDATION_MIGRATION as _VALIDATION_MIGRATION  # noqa: E402
 
 MIGRATIONS.append(_REVIEW_MIGRATION)
+# 7: validation samples of runs, and review rows that could not be stored.
+MIGRATIONS.append(_VALIDATION_MIGRATION)

@@ -20,6 +20,12 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.ConnectionException as exc:
+        if not (read_only and "different configuration" in str(exc)):
+            raise LitlabError(f"cannot open {path}: {exc}") from None
+        # This process has the file open for writing already (a notebook, the UI, a test):
+        # DuckDB shares one configuration per file and process, so join it.
+        con = duckdb.connect(str(path))
     except duckdb.IOException as exc:
         message = str(exc)
         if "lock" in message.lower():

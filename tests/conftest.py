@@ -49,3 +49,63 @@ def scisci():
     if not (SCISCI / "science_of_science.csv").exists():
         pytest.skip("the shared scisci corpus is not beside this checkout")
     return SCISCI
+
+
+@pytest.fixture(scope="session")
+def indexed_demo_file(tmp_path_factory):
+    """The demo corpus ingested and indexed once per session; copy it with ``demo_copy``."""
+    path = tmp_path_factory.mktemp("demo-template") / "demo.duckdb"
+    with litlab.open(path) as corpus:
+        corpus.ingest([DEMO / "scopus_demo.csv", DEMO / "extra.ris"])
+        corpus.index()
+    return path
+
+
+def copy_corpus(source: Path, target_dir: Path) -> Path:
+    """A private copy of a corpus file and its FAISS folder, for a test that writes to it."""
+    import shutil
+
+    target = target_dir / source.name
+    shutil.copy(source, target)
+    index = source.with_suffix(".litlab-index")
+    if index.exists():
+        shutil.copytree(index, target.with_suffix(".litlab-index"))
+    return target
+
+
+def demo_truth(corpus) -> dict:
+    """record_id -> the demo record's true answer to the bibliometrics question (matched by
+    DOI, else title, as litlab matches a gold file)."""
+    import pandas as pd
+
+    from litlab.labeling.gold import match_records
+
+    gold = pd.read_csv(DEMO / "demo_truth.csv", dtype=str, keep_default_na=False)
+    return {int(r): label == "TRUE" for r, label in
+            zip(match_records(corpus.con, gold), gold.uses_bibliometrics) if r is not None}
+
+
+class CliResult:
+    def __init__(self, exit_code: int, output: str):
+        self.exit_code, self.output = exit_code, output
+
+
+def run_cli(*args) -> CliResult:
+    """`litlab ARGS` in this process, through the real entry point (exit codes, one-line
+    errors), for tests that hold the same corpus open."""
+    import contextlib
+    import io
+    import sys
+
+    from litlab.cli import main
+
+    out, argv, code = io.StringIO(), sys.argv, 0
+    sys.argv = ["litlab", *map(str, args)]
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = argv
+    return CliResult(code, out.getvalue())

@@ -7,24 +7,20 @@ import pytest
 from typer.testing import CliRunner
 
 import litlab
-from conftest import DEMO
+from conftest import DEMO, copy_corpus
 from litlab.errors import LitlabError
 from litlab.review import service
 from litlab.review.classifier import NotEnoughReviews
 from litlab.review.labels import add_review, current_reviews, review_history
-from litlab.review.schema import ensure_review_schema
 from litlab.review.settings import ReviewSettings
 
 QUESTION = "Does the article use bibliometric analysis?"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo corpus, indexed (embeddings of every record), with the review tables."""
-    corpus = litlab.open(tmp_path_factory.mktemp("review") / "demo.duckdb")
-    corpus.ingest([DEMO / "scopus_demo.csv", DEMO / "extra.ris"])
-    corpus.index()
-    ensure_review_schema(corpus.con)  # until the migration is wired into litlab.schema
+def demo(indexed_demo_file, tmp_path_factory):
+    """The demo corpus, indexed (embeddings of every record), a copy of its own."""
+    corpus = litlab.open(copy_corpus(indexed_demo_file, tmp_path_factory.mktemp("review")))
     yield corpus
     corpus.close()
 
@@ -51,14 +47,21 @@ def _clear(corpus, question=QUESTION):
 def test_a_correction_is_a_new_row_and_the_latest_counts(demo):
     question = "Is this a correction test?"
     add_review(demo.con, question, 5, "TRUE", "alice")
-    add_review(demo.con, question, 5, "f", "bob")  # bob corrects alice
+    add_review(demo.con, question, 5, "f", "alice")  # alice corrects herself
     add_review(demo.con, question, 6, "unclear", "alice")
     current = current_reviews(demo.con, question).set_index("record_id")
-    assert current.loc[5, "label"] == "FALSE" and current.loc[5, "reviewer"] == "bob"
+    assert current.loc[5, "label"] == "FALSE" and current.loc[5, "reviewer"] == "alice"
     assert current.loc[5, "n_decisions"] == 2 and current.loc[6, "label"] == "UNCLEAR"
+    assert not current.disputed.any()
+    # A second reviewer who disagrees makes the record disputed until somebody settles it.
+    add_review(demo.con, question, 5, "TRUE", "bob")
+    assert current_reviews(demo.con, question).set_index("record_id").loc[5, "disputed"]
+    add_review(demo.con, question, 5, "FALSE", "carol", source="settle")
+    settled = current_reviews(demo.con, question).set_index("record_id").loc[5]
+    assert settled.label == "FALSE" and not settled.disputed and settled.n_reviewers == 2
     history = review_history(demo.con, question, 5)
-    assert history.label.tolist() == ["TRUE", "FALSE"]
-    assert history.reviewer.tolist() == ["alice", "bob"]
+    assert history.label.tolist() == ["TRUE", "FALSE", "TRUE", "FALSE"]
+    assert history.reviewer.tolist() == ["alice", "alice", "bob", "carol"]
     assert history.created_at.is_monotonic_increasing
     with pytest.raises(LitlabError, match="not one of TRUE, FALSE, UNCLEAR"):
         add_review(demo.con, question, 5, "perhaps", "alice")
@@ -81,7 +84,10 @@ def test_import_reviews_by_record_id_and_doi_through_the_cli(demo, tmp_path):
     assert result.exit_code == 0, result.output
     assert "imported 2 reviews (1 TRUE, 1 FALSE); 2 rows skipped" in result.output
     assert "line 4: names no record of this corpus" in result.output
-    assert "line 5: label 'maybe not' is not TRUE/FALSE/UNCLEAR" in result.output
+    assert "line 5: label 'maybe not' is not one of TRUE/FALSE/UNCLEAR" in result.output
+    kept = demo.con.execute("SELECT line, reason FROM review_rejects WHERE question = "
+                            "'Imported question?' ORDER BY line").fetchall()
+    assert [line for line, _ in kept] == [4, 5]
     current = current_reviews(demo.con, "Imported question?").set_index("record_id")
     assert current.label.to_dict() == {7: "TRUE", 8: "FALSE"}
     assert set(current.reviewer) == {"dana"} and set(current.source) == {"import"}
@@ -99,7 +105,6 @@ def test_one_class_only_says_how_many_of_each_it_needs(demo, truth):
 def test_no_embeddings_and_no_run_says_what_to_run(tmp_path):
     with litlab.open(tmp_path / "bare.duckdb") as corpus:
         corpus.ingest([DEMO / "scopus_demo.csv"])
-        ensure_review_schema(corpus.con)
         with pytest.raises(LitlabError, match="run `litlab index`"):
             service.review_session(corpus.con, QUESTION, ReviewSettings(), corpus.settings.index)
 
@@ -112,7 +117,7 @@ def test_labels_from_30_reviews_agree_with_the_gold_labels(demo, truth, tmp_path
     result = service.label_from_reviews(demo.con, QUESTION, ReviewSettings(), demo.settings.index)
     run = demo.runs().set_index("run_id").loc[result.run_id]
     n_records = demo.con.execute("SELECT count(*) FROM records").fetchone()[0]
-    assert run.model_id.startswith("logistic regression") and run.status == "done"
+    assert run.model_id.startswith("linear SVMs") and run.status == "done"
     assert run.labeled == run.records == n_records == result.labeled
     assert demo.con.execute("SELECT backend FROM label_runs WHERE run_id = ?",
                             [result.run_id]).fetchone()[0] == "classifier"
@@ -141,39 +146,47 @@ def test_labels_from_30_reviews_agree_with_the_gold_labels(demo, truth, tmp_path
 
     text = classifier_methods_paragraph(describe_run(demo.con, result.run_id))
     assert "30 human reviews (15 TRUE, 15 FALSE" in text and "question_similarity" not in text
-    assert "cosine similarity of the record to the question" in text
+    assert "Platt scaling fitted on 5-fold out-of-fold decision values" in text
 
 
-def test_session_ranks_zero_shot_then_learns_and_hints_a_stop(demo, truth):
+def test_session_ranks_zero_shot_then_learns_and_applies_the_stopping_rule(demo, truth):
     _clear(demo)
-    settings = ReviewSettings(stop_after_irrelevant=3, reviewer="eve")
+    settings = ReviewSettings(reviewer="eve")
     session = service.review_session(demo.con, QUESTION, settings, demo.settings.index,
                                      mode="relevant")
+    assert "no relevant record found yet" in session.stopping_message()
     first = session.next()
-    assert "zero-shot (question_similarity)" in first.why and first.p_true is None
+    assert "zero-shot (question_similarity)" in first.why and first.score is None
     assert "bibliometric" in (first.title + (first.abstract or "")).lower()
     session.decide(first.record_id, "TRUE")
     false_one = next(r for r, t in truth.items() if not t)
     session.decide(false_one, "FALSE")
     proposal = session.next()
-    assert "trained on 1 TRUE and 1 FALSE" in proposal.why and proposal.p_true is not None
+    assert "trained on 1 TRUE and 1 FALSE" in proposal.why and proposal.score is not None
     assert proposal.record_id not in (first.record_id, false_one)
-    # Relevant mode asks about the most likely TRUE record first.
+    # Relevant mode asks about the highest-scoring record first.
     candidates = session._candidates()
-    assert proposal.p_true == pytest.approx(float(1 / (1 + np.exp(-session.decision[candidates].max()))))
+    assert proposal.score == pytest.approx(float(session.decision[candidates].max()))
     session.skip(proposal.record_id)
     assert session.next().record_id != proposal.record_id
-    for record_id in [r for r, t in truth.items() if not t and r != false_one][:3]:
-        session.decide(record_id, "FALSE")
-    hint = session.hint()
-    assert hint.stop and "the last 4 decisions were all FALSE" in hint.message  # 1 + 3
-    assert hint.estimated_left is not None and hint.estimated_left > 0
-    # Uncertain mode asks where the classifier is least sure.
+    # Screen as a reviewer would, in the order proposed, until the rule says stop.
+    screened = 2
+    while not (session.stopping() and session.stopping().met):
+        p = session.next()
+        session.decide(p.record_id, "TRUE" if truth.get(p.record_id) else "FALSE")
+        screened += 1
+    verdict = session.stopping()
+    assert "stopping criterion met" in verdict.message and verdict.recall_bound >= 0.95
+    found = sum(1 for r, l in session.reviewed.items() if l == "TRUE")
+    print(f"\ndemo: stopped after {screened} of {len(truth)} with {found} of "
+          f"{sum(truth.values())} relevant")
+    assert found >= 0.95 * sum(truth.values()) and screened < len(truth)
+    # Uncertain mode asks where the classifier is least sure (balanced, 0 is the boundary).
     session.mode = "uncertain"
+    session.refresh()
     picked = session.next()
     candidates = session._candidates()
-    assert abs(picked.p_true - 0.5) == pytest.approx(
-        float(np.min(np.abs(1 / (1 + np.exp(-session.decision[candidates])) - 0.5))), abs=1e-9)
+    assert abs(picked.score) == pytest.approx(float(np.min(np.abs(session.decision[candidates]))))
     assert set(current_reviews(demo.con, QUESTION).reviewer) == {"eve"}
     _clear(demo)
 
@@ -186,6 +199,7 @@ def test_terminal_review_stores_keys_as_reviews(demo):
                                       "carol"], input="tfxsuq")
     assert result.exit_code == 0, result.output
     assert "stored this session: 1 TRUE, 1 FALSE, 1 UNCLEAR (1 skipped)" in result.output
+    assert "stopping criterion" not in result.output  # far from it after three decisions
     assert result.output.count("[t]rue  [f]alse") == 6  # 'x' is not a key: asked again
     history = review_history(demo.con, question)
     assert history.label.tolist() == ["TRUE", "FALSE", "UNCLEAR"]
@@ -207,7 +221,8 @@ def test_llm_probabilities_join_the_features_and_show_in_the_review(demo, truth)
     result = service.label_from_reviews(demo.con, QUESTION, ReviewSettings(), demo.settings.index)
     params = demo.con.execute("SELECT parameters FROM label_runs WHERE run_id = ?",
                               [result.run_id]).fetchone()[0]
-    assert f'"llm_run": {llm.run_ids[0]}' in params and '"llm_p_true"' in params
+    assert f'"llm_run": {llm.run_ids[0]}' in params
+    assert '"calibration_inputs": ["ensemble", "llm_p_true"]' in params
     session = service.review_session(demo.con, QUESTION, ReviewSettings(), demo.settings.index)
     session.reviewed = {}  # show an already-labeled record: its LLM probabilities come along
     proposal = session._proposal(int(np.flatnonzero(features.ids == 1)[0]), "test")

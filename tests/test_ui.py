@@ -273,6 +273,46 @@ def test_review_one_label_with_the_keyboard(page, served):
     shot(page, "review")
 
 
+def test_validate_a_run_blind_and_read_the_estimates(page, served):
+    from conftest import demo_truth
+
+    corpus = served[0].corpus
+    truth = demo_truth(corpus)
+    for record_id in sorted(truth)[:30]:  # an earlier reviewer's decisions
+        corpus.con.execute("INSERT INTO reviews (question, record_id, label, reviewer, source, "
+                           "created_at) VALUES (?, ?, ?, 'ana', 'api', now())",
+                           [QUESTION, record_id, "TRUE" if truth[record_id] else "FALSE"])
+    run = corpus.label_from_reviews(QUESTION)
+    page.reload()
+    page.locator("#ll-header").wait_for()
+    open_tab(page, "Label")
+    page.locator("#ll-runs").get_by_test_id("cell-0-1").click()  # the newest run
+    page.locator("#ll-run-heading").get_by_text(f"Run {run.run_id}").wait_for()
+    page.locator("#ll-validation").click()
+    page.locator("#ll-sample-size input").fill("6")
+    page.locator("#ll-draw").click()
+    page.locator("#ll-estimates-text").get_by_text(f"drew 6 of run {run.run_id}").wait_for()
+    page.locator("#ll-reviewer textarea").fill("zoe")
+    page.locator("#ll-label-question textarea").fill(QUESTION)
+    page.locator("#ll-review-start").click()
+    card = page.locator("#ll-review-card")
+    for left in range(6, 0, -1):
+        card.get_by_text(f"{left} left to review; the model's label is hidden").wait_for()
+        assert "LLM:" not in card.inner_text() and "classifier score" not in card.inner_text()
+        record_id = int(card.inner_text().split("record ")[1].split()[0])
+        page.locator("body").click(position={"x": 5, "y": 5})
+        page.keyboard.press("t" if truth[record_id] else "f")
+    card.get_by_text("chosen by classifier").wait_for()  # the sample is done
+    assert "stopping rule" in card.inner_text() or "screening" in card.inner_text()
+    page.locator("#ll-estimates").click()
+    estimates = page.locator("#ll-estimates-text")
+    estimates.get_by_text("share of all 310 records").wait_for()
+    assert "6 of 6 reviewed" in estimates.inner_text()
+    assert "For the methods section" in estimates.inner_text()
+    shot(page, "validation")
+    assert set(corpus.reviews(QUESTION).reviewer) >= {"zoe"}
+
+
 def test_topics_tab_shows_the_map_and_renames_a_topic(page, served):
     open_tab(page, "Topics")
     page.locator("#ll-topic-map .js-plotly-plot").first.wait_for()

@@ -39,10 +39,14 @@ def evaluate_run(con: duckdb.DuckDBPyConnection, run_id: int, gold_path: Path | 
     if run is None:
         raise LitlabError(f"no label run {run_id}: `litlab runs list` shows the runs")
     options = list(run[0])
+    validation = None
     if gold_path is None:
+        from litlab.review import validation as validating
         from litlab.review.labels import current_reviews
 
-        gold = current_reviews(con, run[1])[["record_id", "label"]].rename(
+        validation = validating.report(con, run_id)  # None without a sample
+        current = current_reviews(con, run[1])
+        gold = current[~current.disputed][["record_id", "label"]].rename(
             columns={"label": "gold"})
         gold_path = "the reviews"
         if gold.empty:
@@ -74,6 +78,12 @@ def evaluate_run(con: duckdb.DuckDBPyConnection, run_id: int, gold_path: Path | 
         "support": dict(zip(options, map(int, support))),
         "ece": ece, "reliability": bins,
     }
+    from litlab.review.estimates import agreement
+
+    result["ci"] = agreement(both.gold.tolist(), predicted, options)["ci"]
+    result["against"] = str(gold_path)
+    if validation is not None:
+        result["validation"] = validation
     if plot_path:
         result["plot"] = str(reliability_plot(bins, ece, run_id, Path(plot_path)))
     return result

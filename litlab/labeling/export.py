@@ -55,13 +55,19 @@ def labeled_table(con: duckdb.DuckDBPyConnection, run_ids: list[int] | None = No
     return table, runs
 
 
-def provenance(runs: pd.DataFrame) -> list[dict]:
-    """What produced each exported run: model, weights hash, prompt, parameters, version."""
+def provenance(con: duckdb.DuckDBPyConnection, runs: pd.DataFrame) -> list[dict]:
+    """What produced each exported run: model, weights hash, prompt, parameters, version, and
+    the validation sample's estimates where the run has one."""
+    from litlab.labeling.methods import describe_run, methods_paragraph
+
     out = []
     for run in runs.to_dict(orient="records"):
         run["options"] = list(run["options"])
         run["parameters"] = json.loads(run["parameters"])
         run["started_at"], run["finished_at"] = str(run["started_at"]), str(run["finished_at"])
+        described = describe_run(con, int(run["run_id"]))
+        run["validation"] = described["validation"]
+        run["methods"] = methods_paragraph(described)
         out.append(run)
     return out
 
@@ -75,7 +81,7 @@ def export(con: duckdb.DuckDBPyConnection, path: Path, run_ids: list[int] | None
         raise LitlabError(f"cannot export to {suffix or 'a file without extension'}; use one of "
                           f"{', '.join(FORMATS)}")
     table, runs = labeled_table(con, run_ids, filters)
-    meta = provenance(runs)
+    meta = provenance(con, runs)
     path.parent.mkdir(parents=True, exist_ok=True)
     sidecar = None
     if suffix == ".csv":
@@ -86,7 +92,9 @@ def export(con: duckdb.DuckDBPyConnection, path: Path, run_ids: list[int] | None
         with pd.ExcelWriter(path) as writer:
             table.to_excel(writer, sheet_name="labels", index=False)
             pd.DataFrame([{**m, "options": ", ".join(m["options"]),
-                           "parameters": json.dumps(m["parameters"])} for m in meta]
+                           "parameters": json.dumps(m["parameters"]),
+                           "validation": json.dumps(m["validation"], default=str)}
+                          for m in meta]
                          ).to_excel(writer, sheet_name="provenance", index=False)
     else:
         from litlab.labeling.bibliographic import write_bib, write_ris

@@ -9,33 +9,53 @@ import pandas as pd
 from litlab.errors import LitlabError
 from litlab.ingest.fields import normalise_doi, title_key
 
+ID_COLUMNS = ("record_id", "doi", "title")
 
-def read_gold(con: duckdb.DuckDBPyConnection, path: Path, label_column: str = "label"
-              ) -> pd.DataFrame:
-    """(record_id, gold label) for every row of the file that names a record in the corpus."""
-    if not Path(path).exists():
-        raise LitlabError(f"no such gold file: {path}")
-    gold = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if label_column not in gold.columns:
-        raise LitlabError(f"{path} has no {label_column!r} column (columns: {', '.join(gold.columns)})")
-    if not {"record_id", "doi", "title"} & set(gold.columns):
-        raise LitlabError(f"{path} must name records by record_id, doi or title")
+
+def read_label_file(path: Path, label_column: str, what: str = "label") -> pd.DataFrame:
+    """A CSV of human labels, every cell as text; refused with the reason when it cannot be."""
+    path = Path(path)
+    if not path.exists():
+        raise LitlabError(f"no such {what} file: {path}")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise LitlabError(f"{path} is not a readable CSV ({type(exc).__name__}: "
+                          f"{str(exc).splitlines()[0][:120]})") from None
+    if label_column not in table.columns:
+        raise LitlabError(f"{path} has no {label_column!r} column (columns: "
+                          f"{', '.join(table.columns)}); name it with --label-column")
+    if not set(ID_COLUMNS) & set(table.columns):
+        raise LitlabError(f"{path} must name records by a record_id, doi or title column")
+    return table
+
+
+def match_records(con: duckdb.DuckDBPyConnection, table: pd.DataFrame) -> list[int | None]:
+    """The record each row names: by record_id, else DOI, else normalised title; None if none."""
     records = con.execute("SELECT record_id, doi, title_key FROM records").fetchall()
     by_id = {r for r, _, _ in records}
     by_doi = {d: r for r, d, _ in records if d}
     by_title = {t: r for r, _, t in records if t}
     matched = []
-    for _, row in gold.iterrows():
-        record_id = None
-        if row.get("record_id", "").strip().isdigit() and int(row["record_id"]) in by_id:
-            record_id = int(row["record_id"])
-        elif normalise_doi(row.get("doi")) in by_doi:
-            record_id = by_doi[normalise_doi(row.get("doi"))]
-        elif title_key(row.get("title")) in by_title:
-            record_id = by_title[title_key(row.get("title"))]
-        label = str(row[label_column]).strip()
-        if record_id is not None and label:
-            matched.append((record_id, label))
-    if not matched:
+    for row in table.to_dict("records"):
+        raw_id = str(row.get("record_id", "")).strip()
+        record_id = int(raw_id) if raw_id.isdigit() and int(raw_id) in by_id else None
+        if record_id is None:
+            record_id = by_doi.get(normalise_doi(row.get("doi")) or "")
+        if record_id is None and row.get("title"):
+            record_id = by_title.get(title_key(row.get("title")) or "")
+        matched.append(record_id)
+    return matched
+
+
+def read_gold(con: duckdb.DuckDBPyConnection, path: Path, label_column: str = "label"
+              ) -> pd.DataFrame:
+    """(record_id, gold label) for every row of the file that names a record in the corpus."""
+    gold = read_label_file(path, label_column, "gold")
+    gold["record_id"] = match_records(con, gold)
+    labels = gold[label_column].str.strip()
+    matched = gold[gold.record_id.notna() & (labels != "")]
+    if matched.empty:
         raise LitlabError(f"no row of {path} names a record of this corpus")
-    return pd.DataFrame(matched, columns=["record_id", "gold"]).drop_duplicates("record_id", keep="last")
+    return pd.DataFrame({"record_id": matched.record_id.astype(int),
+                         "gold": labels[matched.index]}).drop_duplicates("record_id", keep="last")

@@ -41,7 +41,45 @@ def describe_run(con: duckdb.DuckDBPyConnection, run_id: int) -> dict:
         "ORDER BY 2 DESC", [run_id]).fetchall())
     run["parameters"] = json.loads(run["parameters"])
     run["n_records"] = len(run.pop("record_ids"))
+    run["validation"] = validation_summary(con, run_id)
     return run
+
+
+def validation_summary(con: duckdb.DuckDBPyConnection, run_id: int) -> dict | None:
+    """The run's validation estimates (None without a sample; a note while unreviewed)."""
+    from litlab.review import validation
+
+    try:
+        report = validation.report(con, run_id)
+    except LitlabError as exc:  # drawn, nothing reviewed yet
+        return {"note": str(exc)}
+    if report is None:
+        return None
+    reviewers = [r for (r,) in con.execute(
+        "SELECT DISTINCT w.reviewer FROM reviews w JOIN validation_samples v ON "
+        "v.record_id = w.record_id AND v.run_id = ? JOIN label_runs r ON r.run_id = v.run_id "
+        "AND r.question = w.question ORDER BY 1", [run_id]).fetchall()]
+    return {**report, "reviewers": reviewers}
+
+
+def validation_sentences(run: dict, source: str) -> str:
+    """What a methods section says about a run's validation sample."""
+    from litlab.review.report import estimate_sentence
+
+    v = run.get("validation")
+    if not v or "agreement" not in v:
+        return ""
+    a = v["agreement"]
+    design = "stratified by label" if v["stratified"] else "simple random"
+    options = ["TRUE"] if "TRUE" in run["options"] else list(run["options"])
+    return " ".join([
+        f"A {design} sample of {v['drawn']} articles (seed {v['seed']}) was reviewed "
+        f"blind to the labels ({v['reviewed']} reviewed; reviewers: "
+        f"{', '.join(v['reviewers']) or 'unknown'}); against it the labels had accuracy "
+        f"{a['accuracy']:.2f} (95% CI {a['ci']['accuracy'][0]:.2f}-{a['ci']['accuracy'][1]:.2f})"
+        f" and Cohen's kappa {a['kappa']:.2f} (95% CI {a['ci']['kappa'][0]:.2f}-"
+        f"{a['ci']['kappa'][1]:.2f}).",
+        *[estimate_sentence(v, o, run["question"], source) for o in options]])
 
 
 def methods_paragraph(run: dict) -> str:
@@ -77,6 +115,9 @@ def methods_paragraph(run: dict) -> str:
         + ".",
     ]
     text = " ".join(sentences)
+    validated = validation_sentences(run, "LLM")
+    if validated:
+        text += " " + validated
     if "SmolLM2-135M" in run["model_id"]:
         text += "\n\n" + SMALL_MODEL_NOTE
     return text

@@ -1,18 +1,18 @@
-"""`litlab review` and `litlab simulate`: parse, call one library function, format.
-
-Registered on the main app with ``app.add_typer(litlab.review.cli.app)`` (top-level commands).
-"""
+"""`litlab review`, `litlab validate` and `litlab simulate`: parse, call one library
+function, format. Registered on the main app with ``app.add_typer(litlab.review.cli.app)``."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
 app = typer.Typer(add_completion=False)
 DB_OPTION = typer.Option(Path("litlab.duckdb"), "--db", help="The corpus database file.",
                          envvar="LITLAB_DB")
+MODES = "uncertain (labeling) | relevant (screening: most likely TRUE first) | disagreements " \
+        "(settle records reviewers disagree on)"
 
 
 def _review_settings(**changes):
@@ -21,13 +21,10 @@ def _review_settings(**changes):
     return ReviewSettings(**{k: v for k, v in changes.items() if v is not None})
 
 
-def _open(db: Path):
+def _open(db: Path, read_only: bool = False):
     import litlab
-    from litlab.review.schema import ensure_review_schema
 
-    corpus = litlab.open(db)
-    ensure_review_schema(corpus.con)  # a no-op once the migration is in litlab.schema
-    return corpus
+    return litlab.open(db, read_only=read_only)
 
 
 @app.command()
@@ -35,34 +32,72 @@ def review(
     question: str = typer.Argument(..., help="The question the reviews answer."),
     db: Path = DB_OPTION,
     import_file: Optional[Path] = typer.Option(None, "--import", help="CSV of human labels: "
-                                               "record_id or doi, and label."),
+                                               "record_id, doi or title; label; optionally "
+                                               "reviewer."),
     label_column: str = typer.Option("label", "--label-column"),
-    mode: str = typer.Option("uncertain", "--mode", help="uncertain (labeling) | relevant "
-                             "(screening: most likely TRUE first)"),
-    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Stored with each decision."),
+    mode: str = typer.Option("uncertain", "--mode", help=MODES),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Stored with each decision "
+                                           "(default: your user name)."),
+    new_reviewers: Optional[List[str]] = typer.Option(None, "--new-reviewer", help="A reviewer "
+                                                      "named in --import that this corpus has "
+                                                      "not seen (repeatable)."),
+    disagreements: bool = typer.Option(False, "--disagreements", help="List the records "
+                                       "reviewers disagree on."),
+    agreement: bool = typer.Option(False, "--agreement", help="Agreement between reviewers: "
+                                   "Cohen's kappa with a 95% CI."),
+    stopping: bool = typer.Option(False, "--stopping", help="The stopping rule on the reviews "
+                                  "so far."),
     as_json: bool = typer.Option(False, "--json"),
 ):
-    """Review articles one at a time (t/f/u/s/q), or import human labels from a CSV."""
-    from litlab.review import service
+    """Review articles one at a time (keys), import decisions, or see agreement, disagreements
+    and the stopping rule."""
+    from litlab.review import report, service
     from litlab.review.terminal import review_loop
 
     settings = _review_settings(reviewer=reviewer, mode=mode)
-    with _open(db) as corpus:
+    with _open(db, read_only=disagreements or agreement or stopping) as corpus:
         if import_file is not None:
             result = service.import_reviews(corpus.con, question, import_file, settings,
-                                            label_column).to_dict()
+                                            label_column, tuple(new_reviewers or ())).to_dict()
+            text = report.format_import(result)
+        elif disagreements:
+            frame = service.disagreements(corpus.con, question)
+            result, text = frame.to_dict("records"), report.format_disagreements(frame)
+        elif agreement:
+            result = service.agreement(corpus.con, question)
+            text = report.format_agreement(result)
+        elif stopping:
+            result = service.stopping(corpus.con, question, settings)
+            text = result["message"]
         else:
             session = service.review_session(corpus.con, question, settings,
-                                             corpus.settings.index)
-            result = review_loop(session)
-    if import_file is not None:
-        skipped = "".join(f"\n  line {line}: {why}" for line, why in result["skipped"])
-        typer.echo(json.dumps(result) if as_json else
-                   f"imported {result['imported']} reviews ("
-                   + ", ".join(f"{v} {k}" for k, v in result["by_label"].items())
-                   + f"); {len(result['skipped'])} rows skipped{skipped}")
-    elif as_json:
-        typer.echo(json.dumps(result))
+                                             corpus.settings.index, mode=mode)
+            result, text = review_loop(session), None
+    if as_json:
+        typer.echo(json.dumps(result, default=str))
+    elif text:
+        typer.echo(text)
+
+
+@app.command()
+def validate(
+    run_id: int = typer.Argument(..., help="The label run to validate."),
+    sample: int = typer.Option(..., "--sample", help="How many of its records to draw."),
+    db: Path = DB_OPTION,
+    stratify: bool = typer.Option(False, "--stratify", help="Equal numbers per label (rare "
+                                  "labels measured better); weighted in the estimates."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the draw."),
+    redraw: bool = typer.Option(False, "--redraw", help="Replace the run's sample (reviews "
+                                "are kept)."),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Draw a random sample of a run's records into the review queue, for estimates a methods
+    section can report (`litlab evaluate RUN` once reviewed)."""
+    from litlab.review import report, service
+
+    with _open(db) as corpus:
+        drawn = service.validate(corpus.con, run_id, sample, seed, stratify, redraw).to_dict()
+    typer.echo(json.dumps(drawn) if as_json else report.format_sample(drawn))
 
 
 def _priors(text: str) -> tuple[int, int]:
@@ -76,30 +111,42 @@ def _priors(text: str) -> tuple[int, int]:
 def simulate(
     file: Path = typer.Argument(..., help="A fully labeled CSV (title, abstract, label column), "
                                 "or a corpus .duckdb with --question (its reviews as truth)."),
-    label_column: str = typer.Option("label_included", "--label-column"),
+    label_column: Optional[str] = typer.Option(None, "--label-column", help="Default: the "
+                                               "first of ASReview's label columns present."),
     repeat: int = typer.Option(5, "--repeat", help="Repetitions, each with its own priors."),
     seed: int = typer.Option(535, "--seed", help="Seed of the first repetition (then +1, ...)."),
     priors: str = typer.Option("1,1", "--priors", help="Relevant,irrelevant priors per run."),
     mode: str = typer.Option("relevant", "--mode", help="relevant | uncertain"),
+    target_recall: float = typer.Option(0.95, "--target-recall", help="The stopping rule's "
+                                        "target."),
+    confidence: float = typer.Option(0.95, "--confidence", help="The stopping rule's "
+                                     "confidence."),
+    learner: str = typer.Option("tfidf", "--learner", help="tfidf (ASReview's ELAS u4 recipe) | "
+                                "ensemble (plus embeddings)"),
     question: Optional[str] = typer.Option(None, "--question", help="With a .duckdb FILE."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Recall curve PNG "
                                         "(default FILE-stem.recall.png here)."),
     as_json: bool = typer.Option(False, "--json", help="Means and per-repetition metrics."),
 ):
-    """How much screening would active learning have saved? WSS@95, WSS@100, RRF@10."""
+    """How much screening would active learning have saved, and where would the stopping
+    rule have stopped? WSS@95, WSS@100, recall after 10%, loss; per seed."""
+    from litlab.formatting import tqdm_progress
     from litlab.review import service
     from litlab.settings import IndexSettings
 
     relevant, irrelevant = _priors(priors)
     settings = _review_settings(repeat=repeat, seed=seed, prior_relevant=relevant,
-                                prior_irrelevant=irrelevant)
+                                prior_irrelevant=irrelevant, target_recall=target_recall,
+                                confidence=confidence, learner=learner)
     plot = plot or Path(f"{file.stem}.recall.png")
+    progress = None if as_json else tqdm_progress
     if file.suffix == ".duckdb":
         if not question:
             raise typer.BadParameter("simulating on a corpus needs --question")
         with _open(file) as corpus:
             report = service.simulate_reviews(corpus.con, question, settings,
-                                              corpus.settings.index, mode, plot)
+                                              corpus.settings.index, mode, plot, progress)
     else:
-        report = service.simulate_file(file, settings, IndexSettings(), label_column, mode, plot)
+        report = service.simulate_file(file, settings, IndexSettings(), label_column, mode, plot,
+                                       progress)
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_text())

@@ -1,9 +1,9 @@
-"""The classifier's features: sparse TF-IDF beside dense embeddings beside zero-shot signals.
+"""What the screening learner reads about each record: TF-IDF terms, embeddings, and
+zero-shot signals (the LLM's probability of TRUE, similarity to the question).
 
 TF-IDF catches the exact terms a review turns on (a method's name, a population); the
-embeddings carry meaning across wordings, which matters most when there are 10-50 labels;
-the zero-shot signals (the LLM's probability of TRUE, similarity to the question) let the
-ranking start before any label and let the reviews correct them.
+embeddings carry meaning across wordings, which matters most while labels are few; the
+signals let the ranking start before any label.
 """
 from __future__ import annotations
 
@@ -21,63 +21,68 @@ class Features:
     """One row per item (a record, or a row of a simulation file)."""
 
     ids: np.ndarray  # record ids (or row numbers)
-    matrix: object  # scipy.sparse CSR, float32
-    groups: list[str]  # which feature blocks are in the matrix
+    tfidf: object | None  # scipy.sparse CSR, L2-normalised rows
+    embeddings: np.ndarray | None  # dense, L2-normalised rows
+    signals: dict = field(default_factory=dict)  # name -> z-scores, 0 where unknown
     prior: np.ndarray | None = None  # zero-shot score for ranking before training, higher = TRUE
     prior_name: str | None = None
     details: dict = field(default_factory=dict)  # sizes, models, run ids: provenance
 
+    @property
+    def groups(self) -> list[str]:
+        """The feature blocks present, in a fixed order."""
+        return ([g for g, block in (("tfidf", self.tfidf), ("embeddings", self.embeddings))
+                 if block is not None] + list(self.signals))
 
-def _standardise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """z-scores with missing values at 0, and a 0/1 column telling which were missing."""
+    def subset(self, rows: np.ndarray) -> "Features":
+        """The same features for some rows only (a simulation over reviewed records)."""
+        return Features(self.ids[rows], None if self.tfidf is None else self.tfidf[rows],
+                        None if self.embeddings is None else self.embeddings[rows],
+                        {k: v[rows] for k, v in self.signals.items()},
+                        None if self.prior is None else self.prior[rows], self.prior_name,
+                        dict(self.details))
+
+
+def _standardise(values: np.ndarray) -> np.ndarray:
+    """z-scores with missing values at 0."""
     missing = np.isnan(values)
     known = values[~missing]
     mean, std = (known.mean(), known.std()) if known.size else (0.0, 1.0)
-    z = np.where(missing, 0.0, (values - mean) / (std or 1.0))
-    return z.astype(np.float32), missing.astype(np.float32)
+    return np.where(missing, 0.0, (values - mean) / (std or 1.0)).astype(np.float32)
+
+
+def tfidf_matrix(texts: list[str], settings: ReviewSettings):
+    """ASReview LAB's ELAS u4 text features: unigrams and bigrams, sublinear term frequency,
+    every term kept (min_df 1, max_df 0.95); None when no text has a usable word."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=0.95,
+                                 dtype=np.float64, max_features=settings.max_tfidf_features)
+    try:
+        return vectorizer.fit_transform([t or "" for t in texts]).tocsr()
+    except ValueError:  # every text empty or too short: the other blocks still work
+        return None
 
 
 def build_features(texts: list[str], embeddings: np.ndarray | None, signals: dict[str, np.ndarray],
                    settings: ReviewSettings, ids: np.ndarray | None = None) -> Features:
-    """Stack [TF-IDF | embeddings | standardised signals] into one sparse matrix."""
-    from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
+    """TF-IDF of the texts beside the given embeddings and standardised signals."""
     n = len(texts)
     if n == 0:
         raise LitlabError("nothing to review: there are no records")
-    blocks, groups, details = [], [], {"items": n}
-    # Unigrams and bigrams, every term kept (no stop list, min_df 1): in screening, rare terms
-    # and phrases such as "randomised controlled" carry the decision (on the Nagtegaal data a
-    # stop list and min_df 2 cost about 10 points of WSS@95).
-    vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1, max_df=0.95,
-                                 dtype=np.float32, max_features=settings.max_tfidf_features)
-    try:
-        if not settings.tfidf_weight:
-            raise ValueError("TF-IDF switched off")
-        tfidf = vectorizer.fit_transform([t or "" for t in texts])
-        blocks.append(tfidf * settings.tfidf_weight)
-        groups.append("tfidf")
-        details["tfidf_terms"] = tfidf.shape[1]
-    except ValueError:  # every text empty or stop words only: the other blocks still work
-        details["tfidf_terms"] = 0
-    if embeddings is not None and embeddings.size and settings.embedding_weight:
-        blocks.append(sparse.csr_matrix(embeddings.astype(np.float32) * settings.embedding_weight))
-        groups.append("embeddings")
-        details["embedding_dim"] = int(embeddings.shape[1])
-    prior, prior_name = None, None
-    for name, values in signals.items():
-        z, missing = _standardise(np.asarray(values, dtype=np.float64))
-        columns = [z] + ([missing] if missing.any() else [])
-        blocks.append(sparse.csr_matrix(np.column_stack(columns) * settings.signal_weight))
-        groups.append(name)
-        if prior is None:  # the first signal given is the strongest zero-shot ranking
-            prior, prior_name = z, name
-    if not blocks:
+    tfidf = tfidf_matrix(texts, settings)
+    if embeddings is not None and (not embeddings.size or not settings.embedding_weight):
+        embeddings = None
+    if tfidf is None and embeddings is None:
         raise LitlabError("no features: the records have no text and no embeddings")
-    matrix = sparse.hstack(blocks, format="csr", dtype=np.float32)
-    return Features(ids if ids is not None else np.arange(n), matrix, groups, prior, prior_name,
-                    details)
+    zs = {name: _standardise(np.asarray(v, dtype=np.float64)) for name, v in signals.items()}
+    prior_name = next(iter(zs), None)  # the first signal given is the strongest zero-shot one
+    details = {"items": n, "tfidf_terms": 0 if tfidf is None else int(tfidf.shape[1])}
+    if embeddings is not None:
+        details["embedding_dim"] = int(embeddings.shape[1])
+        embeddings = np.asarray(embeddings, dtype=np.float64)
+    return Features(ids if ids is not None else np.arange(n), tfidf, embeddings, zs,
+                    zs.get(prior_name), prior_name, details)
 
 
 def llm_probabilities(con: duckdb.DuckDBPyConnection, question: str, ids: np.ndarray

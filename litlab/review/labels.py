@@ -1,6 +1,13 @@
-"""Human labels: one row per decision, never overwritten; the latest per record counts."""
+"""Human labels: one row per decision, never overwritten.
+
+Each reviewer's latest decision on a record is theirs; the latest decision overall is the
+record's label, except that a record whose reviewers disagree is *disputed* until somebody
+settles it (a decision stored with source ``settle``). Disputed records train nothing and
+count in no estimate until then.
+"""
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -9,11 +16,11 @@ import duckdb
 import pandas as pd
 
 from litlab.errors import LitlabError, RecordNotFound
-from litlab.ingest.fields import normalise_doi
 from litlab.store import transaction
 
 LABELS = ("TRUE", "FALSE", "UNCLEAR")
 MAX_QUESTION_CHARS = 2000
+MAX_REVIEWER_CHARS = 64
 # What people write in a CSV's label column, mapped to the stored label.
 _SYNONYMS = {
     "true": "TRUE", "t": "TRUE", "1": "TRUE", "yes": "TRUE", "y": "TRUE", "include": "TRUE",
@@ -22,6 +29,17 @@ _SYNONYMS = {
     "excluded": "FALSE", "irrelevant": "FALSE",
     "unclear": "UNCLEAR", "u": "UNCLEAR", "maybe": "UNCLEAR", "?": "UNCLEAR",
 }
+
+
+def check_reviewer(name: str | None) -> str:
+    """A reviewer's name, trimmed; refused when empty, too long or not printable."""
+    text = (name or "").strip()
+    if not text:
+        raise LitlabError("a review needs a reviewer's name (--reviewer NAME)")
+    if len(text) > MAX_REVIEWER_CHARS or not text.isprintable():
+        raise LitlabError(f"reviewer name {text[:40]!r} is not usable: at most "
+                          f"{MAX_REVIEWER_CHARS} printable characters")
+    return text
 
 
 def normalise_question(question: str) -> str:
@@ -35,18 +53,42 @@ def normalise_question(question: str) -> str:
     return text
 
 
-def normalise_label(value) -> str | None:
-    """TRUE, FALSE or UNCLEAR for the usual spellings (1/0, yes/no, include/exclude); else None."""
-    return _SYNONYMS.get(str(value).strip().lower())
+def normalise_label(value, options: tuple[str, ...] = LABELS) -> str | None:
+    """The option a written label means (case-insensitive; 1/0, yes/no, include/exclude for
+    TRUE/FALSE questions); None when it is none of them."""
+    text = str(value).strip()
+    by_lower = {o.lower(): o for o in options}
+    if text.lower() in by_lower:
+        return by_lower[text.lower()]
+    synonym = _SYNONYMS.get(text.lower())
+    return by_lower.get(synonym.lower()) if synonym else None
+
+
+def question_options(con: duckdb.DuckDBPyConnection, question: str) -> tuple[str, ...]:
+    """The answers a question's reviews may take: its label runs' options, or TRUE/FALSE/
+    UNCLEAR when it has no run."""
+    rows = con.execute("SELECT options FROM label_runs WHERE question = ? ORDER BY run_id",
+                       [normalise_question(question)]).fetchall()
+    options: list[str] = []
+    for (run_options,) in rows:
+        options += [o for o in run_options if o.lower() not in {x.lower() for x in options}]
+    return tuple(options) or LABELS
+
+
+def _label_or_error(con, question: str, label: str) -> str:
+    options = question_options(con, question)
+    stored = normalise_label(label, options)
+    if stored is None:
+        raise LitlabError(f"label {label!r} is not one of {', '.join(options)}")
+    return stored
 
 
 def add_review(con: duckdb.DuckDBPyConnection, question: str, record_id: int, label: str,
                reviewer: str, source: str = "api", note: str | None = None) -> int:
     """Store one decision and return its review id; a later decision supersedes it."""
     question = normalise_question(question)
-    stored = normalise_label(label)
-    if stored is None:
-        raise LitlabError(f"label {label!r} is not one of {', '.join(LABELS)}")
+    reviewer = check_reviewer(reviewer)
+    stored = _label_or_error(con, question, label)
     if not con.execute("SELECT count(*) FROM records WHERE record_id = ?", [record_id]).fetchone()[0]:
         raise RecordNotFound(f"no record {record_id} in this corpus")
     return con.execute(
@@ -56,13 +98,33 @@ def add_review(con: duckdb.DuckDBPyConnection, question: str, record_id: int, la
 
 
 def current_reviews(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFrame:
-    """The decision that counts per record (the latest), with reviewer, time and history size."""
+    """One row per reviewed record: the latest decision, who made it and when, how many
+    decisions it has, how many reviewers, and whether it is disputed (its reviewers' latest
+    decisions differ and the latest decision is not a settlement)."""
     return con.execute("""
-        SELECT record_id, label, reviewer, created_at, source, n_decisions FROM (
-            SELECT *, row_number() OVER (PARTITION BY record_id ORDER BY review_id DESC) AS rank,
-                   count(*) OVER (PARTITION BY record_id) AS n_decisions
-            FROM reviews WHERE question = ?) WHERE rank = 1 ORDER BY record_id
+        WITH q AS (SELECT * FROM reviews WHERE question = ?),
+        latest AS (
+            SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY record_id
+                                                        ORDER BY review_id DESC) AS rank,
+                                  count(*) OVER (PARTITION BY record_id) AS n_decisions
+                           FROM q) WHERE rank = 1),
+        per_reviewer AS (
+            SELECT record_id, reviewer, arg_max(label, review_id) AS label FROM q
+            WHERE source <> 'settle' GROUP BY record_id, reviewer),
+        opinions AS (
+            SELECT record_id, count(*) AS n_reviewers, count(DISTINCT label) AS n_labels
+            FROM per_reviewer GROUP BY record_id)
+        SELECT l.record_id, l.label, l.reviewer, l.created_at, l.source, l.n_decisions,
+               coalesce(o.n_reviewers, 0) AS n_reviewers,
+               coalesce(o.n_labels > 1 AND l.source <> 'settle', false) AS disputed
+        FROM latest l LEFT JOIN opinions o USING (record_id) ORDER BY l.record_id
     """, [normalise_question(question)]).df()
+
+
+def settled_reviews(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFrame:
+    """The reviews that count as truth: every current review that is not disputed."""
+    current = current_reviews(con, question)
+    return current[~current.disputed]
 
 
 def review_history(con: duckdb.DuckDBPyConnection, question: str,
@@ -76,53 +138,72 @@ def review_history(con: duckdb.DuckDBPyConnection, question: str,
     return con.execute(sql + " ORDER BY review_id", params).df()
 
 
+def known_reviewers(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Everyone who has stored a review in this corpus, for any question."""
+    return {r for (r,) in con.execute("SELECT DISTINCT reviewer FROM reviews").fetchall()}
+
+
 @dataclass
 class ImportResult:
     question: str
     imported: int = 0
     by_label: dict = field(default_factory=dict)
-    skipped: list = field(default_factory=list)  # (line, reason), first 20
+    by_reviewer: dict = field(default_factory=dict)
+    skipped: list = field(default_factory=list)  # (line, reason), the first 20
+    n_skipped: int = 0  # all of them; every one is kept in review_rejects
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def import_reviews(con: duckdb.DuckDBPyConnection, question: str, path: Path, reviewer: str,
-                   label_column: str = "label") -> ImportResult:
-    """Read human labels from a CSV naming records by ``record_id`` or ``doi``; one transaction."""
+                   label_column: str = "label", new_reviewers: tuple[str, ...] = ()
+                   ) -> ImportResult:
+    """Store the decisions of a CSV naming records by ``record_id``, ``doi`` or ``title``,
+    in one transaction. A ``reviewer`` column says who decided each row (else ``reviewer``);
+    a name this corpus has not seen must be listed in ``new_reviewers``, so that a typo does
+    not become a second reviewer. Rows that cannot be stored are kept with their reason."""
+    from litlab.labeling.gold import match_records, read_label_file
+
     question = normalise_question(question)
+    reviewer = check_reviewer(reviewer)
     path = Path(path)
-    if not path.exists():
-        raise LitlabError(f"no such file: {path}")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if label_column not in table.columns:
-        raise LitlabError(f"{path} has no {label_column!r} column "
-                          f"(columns: {', '.join(table.columns)})")
-    if not {"record_id", "doi"} & set(table.columns):
-        raise LitlabError(f"{path} must name records by a record_id or doi column")
-    records = con.execute("SELECT record_id, doi FROM records").fetchall()
-    ids = {r for r, _ in records}
-    by_doi = {d: r for r, d in records if d}
-    result, rows, now = ImportResult(question), [], datetime.now()
-    for line, row in enumerate(table.to_dict("records"), start=2):
-        raw_id = str(row.get("record_id", "")).strip()
-        record_id = int(raw_id) if raw_id.isdigit() and int(raw_id) in ids else \
-            by_doi.get(normalise_doi(row.get("doi")) or "")
-        label = normalise_label(row[label_column])
-        if record_id is None or label is None:
-            reason = (f"label {row[label_column]!r} is not TRUE/FALSE/UNCLEAR" if label is None
-                      else "names no record of this corpus")
-            result.skipped.append((line, reason))
+    table = read_label_file(path, label_column, "review")
+    options = question_options(con, question)
+    allowed = known_reviewers(con) | {reviewer} | {check_reviewer(n) for n in new_reviewers}
+    result, rows, rejects, now = ImportResult(question), [], [], datetime.now()
+    for line, (row, record_id) in enumerate(zip(table.to_dict("records"),
+                                                match_records(con, table)), start=2):
+        label = normalise_label(row[label_column], options)
+        who = str(row.get("reviewer") or "").strip() or reviewer
+        if record_id is None:
+            reason = "names no record of this corpus"
+        elif label is None:
+            reason = f"label {row[label_column]!r} is not one of {'/'.join(options)}"
+        elif who not in allowed:
+            reason = (f"reviewer {who!r} is new to this corpus (known: "
+                      f"{', '.join(sorted(allowed))}); if that is right, import again with "
+                      f"--new-reviewer {who!r}")
+        else:
+            rows.append((question, int(record_id), label, who, "import", f"{path.name}:{line}",
+                         now))
+            result.by_label[label] = result.by_label.get(label, 0) + 1
+            result.by_reviewer[who] = result.by_reviewer.get(who, 0) + 1
             continue
-        rows.append((question, record_id, label, reviewer, "import", f"{path.name}:{line}", now))
-        result.by_label[label] = result.by_label.get(label, 0) + 1
-    if not rows:
-        raise LitlabError(f"no row of {path} could be imported "
-                          f"(first problem: line {result.skipped[0][0]}, {result.skipped[0][1]})"
-                          if result.skipped else f"{path} has no rows")
+        result.skipped.append((line, reason))
+        rejects.append((question, path.name, line, reason, json.dumps(row, ensure_ascii=False),
+                        now))
     with transaction(con):
-        con.executemany("INSERT INTO reviews (question, record_id, label, reviewer, source, "
-                        "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        if rows:
+            con.executemany("INSERT INTO reviews (question, record_id, label, reviewer, source, "
+                            "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        if rejects:
+            con.executemany("INSERT INTO review_rejects VALUES (?, ?, ?, ?, ?, ?)", rejects)
+    if not rows:
+        raise LitlabError(f"no row of {path} could be imported (first problem: line "
+                          f"{result.skipped[0][0]}, {result.skipped[0][1]}); the rows are kept "
+                          "in review_rejects" if result.skipped else f"{path} has no rows")
     result.imported = len(rows)
+    result.n_skipped = len(result.skipped)
     result.skipped = result.skipped[:20]
     return result

@@ -19,8 +19,20 @@ def screened_to_reach(found: np.ndarray, n_relevant: int, recall: float) -> int:
     return int(reached[0]) + 1 if len(reached) else len(found)
 
 
+def loss(found: np.ndarray, n_relevant: int) -> float:
+    """ASReview LAB's loss: the area between the perfect recall curve and this one, as a share
+    of the area between the perfect and the worst (0 is perfect, lower is better)."""
+    n = len(found)
+    if not n_relevant or n_relevant >= n:
+        return float("nan")
+    hits = np.cumsum(found)
+    return float((n_relevant * (n - (n_relevant - 1) / 2) - hits.sum())
+                 / (n_relevant * (n - n_relevant)))
+
+
 def screening_metrics(found: np.ndarray, n_relevant: int) -> dict:
-    """WSS@95, WSS@100, RRF@10 (= recall after screening 10%), share screened for 95%; percent."""
+    """WSS@95, WSS@100, RRF@10 (= recall after screening 10%), share screened for 95%
+    (percent), and ASReview's loss (a fraction)."""
     n = len(found)
     at_95 = screened_to_reach(found, n_relevant, 0.95)
     at_100 = screened_to_reach(found, n_relevant, 1.0)
@@ -33,6 +45,7 @@ def screening_metrics(found: np.ndarray, n_relevant: int) -> dict:
         "recall@10%": rrf10,
         "screened_for_95%": 100.0 * at_95 / n,
         "screened_for_100%": 100.0 * at_100 / n,
+        "loss": loss(found, n_relevant),
     }
 
 

@@ -15,15 +15,16 @@ import duckdb
 import numpy as np
 
 import litlab
-from litlab.review.classifier import MODEL_ID, probability, scores, train
+from litlab.review.classifier import MODEL_ID, calibrated_probabilities, check_classes
 from litlab.review.features import Features
 from litlab.review.labels import current_reviews, normalise_question
 from litlab.review.settings import ReviewSettings
 from litlab.store import transaction
 
 OPTIONS = ["TRUE", "FALSE", "UNCLEAR"]  # the LLM runs' default options, so columns line up
-TEMPLATE = ("(no prompt) logistic regression trained on the human reviews of the question; "
-            "UNCLEAR reviews are not used for training and never predicted")
+TEMPLATE = ("(no prompt) linear SVMs trained on the human reviews of the question, calibrated "
+            "to probabilities; UNCLEAR and disputed reviews are not used and UNCLEAR is never "
+            "predicted")
 
 
 @dataclass
@@ -48,12 +49,14 @@ def write_classifier_run(con: duckdb.DuckDBPyConnection, question: str, features
     start = time.perf_counter()
     question = normalise_question(question)
     reviews = current_reviews(con, question)
+    reviews = reviews[~reviews.disputed]
     row_of = {int(r): i for i, r in enumerate(features.ids)}
-    usable = reviews[(reviews.label != "UNCLEAR") & reviews.record_id.isin(list(row_of))]
+    usable = reviews[reviews.label.isin(["TRUE", "FALSE"]) & reviews.record_id.isin(list(row_of))]
     rows = np.array([row_of[int(r)] for r in usable.record_id], dtype=np.int64)
     truth = (usable.label == "TRUE").to_numpy()
-    model = train(features.matrix, rows, truth, settings)  # refuses one class, with counts
-    p_true = probability(scores(model, features.matrix))
+    check_classes(int(truth.sum()), int((~truth).sum()), settings)
+    calibrated = calibrated_probabilities(features, rows, truth, settings)
+    p_true = calibrated.p_true
     human = {int(r): (l, who) for r, l, who in zip(reviews.record_id, reviews.label,
                                                    reviews.reviewer)}
     parameters = {
@@ -61,7 +64,10 @@ def write_classifier_run(con: duckdb.DuckDBPyConnection, question: str, features
                                                       "FALSE": int((~truth).sum())},
         "features": features.groups, "embedding_model": features.details.get("embedding_model"),
         "llm_run": features.details.get("llm_run"), "tfidf_terms": features.details.get("tfidf_terms"),
-        "C": settings.C, "class_weight": "balanced", "threshold": 0.5,
+        "tfidf_C": settings.tfidf_C, "embedding_C": settings.embedding_C,
+        "embedding_weight": settings.embedding_weight, "class_weight": "balanced",
+        "calibration": calibrated.method, "calibration_folds": calibrated.folds,
+        "calibration_inputs": calibrated.inputs, "threshold": 0.5,
         "reviewers": sorted(set(reviews.reviewer)),
         "reviewed_records": "labeled with the human decision (method 'reviewed')",
     }
@@ -96,19 +102,29 @@ def classifier_methods_paragraph(run: dict) -> str:
     """The methods-section paragraph of a classifier run (``describe_run``'s dict)."""
     p = run["parameters"]
     trained = p["trained_on"]
-    sources = {"tfidf": "TF-IDF of title and abstract (unigrams and bigrams)",
+    members = {"tfidf": "TF-IDF of title, abstract and keywords (unigrams and bigrams)",
                "embeddings": f"the {p.get('embedding_model')} embeddings of title, abstract and "
-                             "keywords",
-               "llm_p_true": f"the probability of TRUE from LLM label run {p.get('llm_run')}",
-               "question_similarity": "the cosine similarity of the record to the question"}
+                             "keywords"}
+    used = [members[g] for g in p["features"] if g in members]
+    llm = ("; the probability of TRUE from LLM label run "
+           f"{p.get('llm_run')} was a second input of the calibration, weighted by the reviews"
+           if "llm_p_true" in p.get("calibration_inputs", []) else "")
+    calibration = (f"Platt scaling fitted on {p.get('calibration_folds')}-fold out-of-fold "
+                   "decision values" if str(p.get("calibration", "")).startswith("platt") else
+                   "the logistic function (too few reviews of a class to calibrate)")
+    from litlab.labeling.methods import validation_sentences
+
     return " ".join([
-        f"Articles were labeled with litlab {run['litlab_version']} by a class-balanced logistic "
-        f"regression (C = {p['C']}) trained on {trained['TRUE'] + trained['FALSE']} human "
-        f"reviews ({trained['TRUE']} TRUE, {trained['FALSE']} FALSE; reviewers: "
+        f"Articles were labeled with litlab {run['litlab_version']} by class-balanced linear "
+        f"support vector machines on {' and on '.join(used)} (C = {p.get('tfidf_C')} and "
+        f"{p.get('embedding_C')}; decision values standardised and summed, the embedding model "
+        f"weighted {p.get('embedding_weight')}), trained on {trained['TRUE'] + trained['FALSE']} "
+        f"human reviews ({trained['TRUE']} TRUE, {trained['FALSE']} FALSE; reviewers: "
         f"{', '.join(p['reviewers'])}) of the question \u201c{run['question']}\u201d.",
-        "Features: " + "; ".join(sources.get(g, g) for g in p["features"]) + ".",
-        f"A record is labeled TRUE when its predicted probability is at least {p['threshold']}; "
+        f"Probabilities of TRUE come from {calibration}{llm}.",
+        f"A record is labeled TRUE when its probability is at least {p['threshold']}; "
         f"the {p['reviewed']} reviewed records keep their human label.",
         f"The run (id {run['run_id']}) labeled {run['n_records']} articles. Labels: "
         + ", ".join(f"{k} {v}" for k, v in run["distribution"].items()) + ".",
-    ])
+        validation_sentences(run, "classifier"),
+    ]).strip()

@@ -17,8 +17,24 @@ MIGRATION = """
     CREATE INDEX IF NOT EXISTS reviews_question_record ON reviews(question, record_id);
 """
 
-
-def ensure_review_schema(con) -> None:
-    """Apply ``MIGRATION`` where it is missing; harmless where it ran (every statement is
-    IF NOT EXISTS, so a database touched by this before the migration ships migrates cleanly)."""
-    con.execute(MIGRATION)
+# 7: validation samples drawn from a run, and review rows that could not be stored.
+VALIDATION_MIGRATION = """
+    CREATE TABLE IF NOT EXISTS validation_samples (
+        run_id INTEGER NOT NULL,
+        record_id INTEGER NOT NULL,
+        stratum VARCHAR NOT NULL,             -- the run's label ('all' when not stratified)
+        inclusion_probability DOUBLE NOT NULL,
+        position INTEGER NOT NULL,            -- the (random) order it is reviewed in
+        seed BIGINT NOT NULL,
+        drawn_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (run_id, record_id)
+    );
+    CREATE TABLE IF NOT EXISTS review_rejects (
+        question VARCHAR NOT NULL,
+        file VARCHAR,
+        line INTEGER,
+        reason VARCHAR NOT NULL,
+        raw VARCHAR,                          -- the row as read, JSON text
+        created_at TIMESTAMP NOT NULL
+    );
+"""

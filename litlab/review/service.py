@@ -1,8 +1,6 @@
-"""Entry points the Corpus exposes for reviews, the classifier run and simulations.
-
-Each takes the DuckDB connection and the settings explicitly; the CLI and the UI call these
-through the Corpus.
-"""
+"""Entry points the Corpus exposes for reviews, validation, the classifier run and
+simulations. Each takes the DuckDB connection and the settings explicitly; the CLI and the UI
+call these through the Corpus."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from litlab.errors import LitlabError
 from litlab.review.labels import ImportResult, current_reviews, import_reviews as _import
 from litlab.review.labels import normalise_question
 from litlab.review.runs import ClassifierRun, write_classifier_run
@@ -37,20 +36,24 @@ def features_for(con: duckdb.DuckDBPyConnection, question: str, settings: Review
 
 
 def import_reviews(con: duckdb.DuckDBPyConnection, question: str, path: Path,
-                   settings: ReviewSettings, label_column: str = "label") -> ImportResult:
-    """Human labels from a CSV (``record_id`` or ``doi``, and ``label``) stored as reviews."""
-    return _import(con, question, Path(path), settings.reviewer, label_column)
+                   settings: ReviewSettings, label_column: str = "label",
+                   new_reviewers: tuple[str, ...] = ()) -> ImportResult:
+    """Human labels from a CSV (``record_id``, ``doi`` or ``title``, a label column, and
+    optionally ``reviewer``) stored as reviews."""
+    return _import(con, question, Path(path), settings.reviewer, label_column, new_reviewers)
 
 
 def reviews(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFrame:
-    """The decision that counts per reviewed record (the latest), with reviewer and time."""
+    """The decision that counts per reviewed record (the latest), with reviewer, time and
+    whether reviewers disagree on it."""
     return current_reviews(con, question)
 
 
 def review_session(con: duckdb.DuckDBPyConnection, question: str, settings: ReviewSettings,
                    index: IndexSettings, reviewer: str | None = None, mode: str | None = None,
                    source: str = "terminal") -> ReviewSession:
-    """A live review: ``next()``, ``decide()``, ``skip()``, ``hint()``; retrains per decision."""
+    """A live review: ``next()``, ``decide()``, ``skip()``, ``stopping()``; retrains per
+    decision."""
     features = features_for(con, question, settings, index)
     return ReviewSession(con, question, features, settings, reviewer, mode, source)
 
@@ -63,8 +66,8 @@ def label_from_reviews(con: duckdb.DuckDBPyConnection, question: str, settings: 
 
 
 def simulate_file(path: Path, settings: ReviewSettings, index: IndexSettings,
-                  label_column: str = "label_included", mode: str = "relevant",
-                  plot_path: Path | None = None) -> SimulationReport:
+                  label_column: str | None = None, mode: str = "relevant",
+                  plot_path: Path | None = None, progress=None) -> SimulationReport:
     """Replay screening on a fully labeled CSV (ASReview layout) with seeds and repetitions."""
     from litlab.review.simulate import file_features, read_labeled_file, simulate
 
@@ -75,25 +78,58 @@ def simulate_file(path: Path, settings: ReviewSettings, index: IndexSettings,
 
         return load_embedder(index.model, index.device, index.batch_size).encode(texts)
 
-    features = file_features(labeled, settings, index.model, embed)
-    return simulate(features, labeled.truth, settings, Path(path).name, mode, plot_path)
+    features = file_features(labeled, settings, index.model, embed, mode)
+    return simulate(features, labeled.truth, settings, Path(path).name, mode, plot_path,
+                    progress)
 
 
 def simulate_reviews(con: duckdb.DuckDBPyConnection, question: str, settings: ReviewSettings,
                      index: IndexSettings, mode: str = "relevant",
-                     plot_path: Path | None = None) -> SimulationReport:
+                     plot_path: Path | None = None, progress=None) -> SimulationReport:
     """Replay screening over a corpus's reviewed records, their human labels as the truth."""
-    from litlab.errors import LitlabError
     from litlab.review.simulate import simulate
 
     features = features_for(con, question, settings, index)
     decided = current_reviews(con, question)
-    decided = decided[decided.label != "UNCLEAR"]
+    decided = decided[decided.label.isin(["TRUE", "FALSE"]) & ~decided.disputed]
     if decided.empty:
         raise LitlabError("no TRUE/FALSE reviews of this question to simulate on")
     row_of = {int(r): i for i, r in enumerate(features.ids)}
     decided = decided[decided.record_id.isin(list(row_of))]
     rows = [row_of[int(r)] for r in decided.record_id]
-    features.matrix, features.ids = features.matrix[rows], features.ids[rows]
     truth = (decided.label == "TRUE").to_numpy()
-    return simulate(features, truth, settings, f"reviews of {question[:60]!r}", mode, plot_path)
+    return simulate(features.subset(rows), truth, settings, f"reviews of {question[:60]!r}",
+                    mode, plot_path, progress)
+
+
+def validate(con: duckdb.DuckDBPyConnection, run_id: int, n: int, seed: int | None = None,
+             stratify: bool = False, redraw: bool = False):
+    """Draw a random validation sample of a run into the review queue."""
+    from litlab.review import validation
+
+    return validation.draw(con, run_id, n, seed if seed is not None else 20261130, stratify,
+                           redraw)
+
+
+def agreement(con: duckdb.DuckDBPyConnection, question: str) -> dict:
+    """Agreement between reviewers of a question (kappa with a 95% interval per pair)."""
+    from litlab.review.agreement import reviewer_agreement
+
+    return reviewer_agreement(con, question)
+
+
+def disagreements(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFrame:
+    """Records whose reviewers disagree, with each one's decision; settle them in review
+    mode ``disagreements``."""
+    from litlab.review.agreement import disagreements as disputed
+
+    return disputed(con, question)
+
+
+def stopping(con: duckdb.DuckDBPyConnection, question: str, settings: ReviewSettings) -> dict:
+    """The stopping rule on the reviews of a question so far (refused, with the reason,
+    before any relevant record is found)."""
+    from litlab.review.stopping import StoppingRule, review_status
+
+    rule = StoppingRule(settings.target_recall, settings.confidence)
+    return review_status(con, question, rule).to_dict()

@@ -1,7 +1,10 @@
-"""A live review of one question: which record next, a decision, a retrain, a stopping hint.
+"""A live review of one question: which record next, a decision, a retrain, the stopping rule.
 
 The terminal loop and the web UI both drive this object; it keeps the features in memory
-(built once) and retrains after every decision, which takes milliseconds.
+(built once) and retrains after every decision, which takes milliseconds. Records come in
+this order: a run's validation sample not yet reviewed by this reviewer (random order, the
+model's label hidden), then the classifier's choice among records nobody has reviewed. In
+``disagreements`` mode it shows the disputed records instead, and each decision settles one.
 """
 from __future__ import annotations
 
@@ -10,11 +13,15 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 
-from litlab.review.classifier import (StopHint, next_indices, probability, scores,
-                                      stopping_hint, train)
+from litlab.errors import LitlabError
+from litlab.review.classifier import fit_decision, next_indices
 from litlab.review.features import Features
-from litlab.review.labels import add_review, current_reviews, normalise_question
+from litlab.review.labels import add_review, check_reviewer, current_reviews, normalise_question
 from litlab.review.settings import ReviewSettings
+from litlab.review.stopping import (NothingFoundYet, StoppingRule, StoppingStatus,
+                                    review_status)
+
+MODES = ("uncertain", "relevant", "disagreements")
 
 
 @dataclass
@@ -28,8 +35,10 @@ class Proposal:
     abstract: str | None
     evidence: str | None  # the LLM run's evidence sentence, to highlight
     llm_probabilities: dict | None  # option -> probability, from the latest LLM run
-    p_true: float | None  # the classifier's, None before it can train
+    score: float | None  # the classifier's decision value, None before it can train
     why: str  # how it was chosen
+    blind: bool = False  # a validation record: the model's label is not shown
+    decisions: dict | None = None  # disagreements mode: reviewer -> label
 
 
 class ReviewSession:
@@ -40,12 +49,14 @@ class ReviewSession:
                  source: str = "api"):
         self.con, self.question, self.features = con, normalise_question(question), features
         self.settings = settings
-        self.reviewer = reviewer or settings.reviewer
+        self.reviewer = check_reviewer(reviewer or settings.reviewer)
         self.mode = mode or settings.mode
+        if self.mode not in MODES:
+            raise LitlabError(f"unknown review mode {self.mode!r}: use {', '.join(MODES)}")
         self.source = source  # stored with each decision: terminal | ui | api
+        self.rule = StoppingRule(settings.target_recall, settings.confidence)
         self.row_of = {int(r): i for i, r in enumerate(features.ids)}
         self.skipped: set[int] = set()
-        self.history: list[bool] = []  # this session's TRUE/FALSE decisions, in order
         self.decision: np.ndarray | None = None
         self.refresh()
 
@@ -53,17 +64,25 @@ class ReviewSession:
         """Re-read the stored reviews and retrain (or fall back to the zero-shot ranking)."""
         reviews = current_reviews(self.con, self.question)
         self.reviewed = {int(r): l for r, l in zip(reviews.record_id, reviews.label)}
-        decided = [(self.row_of[r], l == "TRUE") for r, l in self.reviewed.items()
-                   if l != "UNCLEAR" and r in self.row_of]
+        self.disputed = [int(r) for r in reviews.record_id[reviews.disputed]]
+        usable = reviews[~reviews.disputed & reviews.label.isin(["TRUE", "FALSE"])]
+        decided = [(self.row_of[int(r)], l == "TRUE") for r, l in zip(usable.record_id,
+                                                                      usable.label)
+                   if int(r) in self.row_of]
         self.n_true = sum(1 for _, t in decided if t)
         self.n_false = len(decided) - self.n_true
         self.decision = None
-        if self.n_true >= max(1, self.settings.min_per_class) and \
-                self.n_false >= max(1, self.settings.min_per_class):
+        need = max(1, self.settings.min_per_class)
+        if self.n_true >= need and self.n_false >= need:
             rows = np.array([i for i, _ in decided])
-            model = train(self.features.matrix, rows, np.array([t for _, t in decided]),
-                          self.settings, screening=self.mode == "relevant")
-            self.decision = scores(model, self.features.matrix)
+            self.decision = fit_decision(self.features, rows, np.array([t for _, t in decided]),
+                                         self.settings, screening=self.mode != "uncertain")
+
+    def _validation_queue(self) -> list[tuple[int, int]]:
+        from litlab.review.validation import pending
+
+        return [(run, r) for run, r in pending(self.con, self.question, self.reviewer)
+                if r not in self.skipped and r in self.row_of]
 
     def _candidates(self) -> np.ndarray:
         done = set(self.reviewed) | self.skipped
@@ -71,13 +90,29 @@ class ReviewSession:
                         dtype=np.int64)
 
     def next(self) -> Proposal | None:
-        """The record that teaches most (uncertain) or is most likely TRUE (relevant); None at end."""
+        """The next record to decide; None when nothing is left."""
+        if self.mode == "disagreements":
+            left = [r for r in self.disputed if r not in self.skipped]
+            if not left:
+                return None
+            from litlab.review.agreement import decisions_by_reviewer
+
+            decisions = decisions_by_reviewer(self.con, self.question).loc[left[0]].dropna()
+            return self._proposal(self.row_of[left[0]], f"disputed: {len(left)} to settle",
+                                  decisions=dict(decisions.items()))
+        queue = self._validation_queue()
+        if queue:
+            run_id, record_id = queue[0]
+            return self._proposal(self.row_of[record_id],
+                                  f"validation sample of run {run_id}: {len(queue)} left to "
+                                  "review; the model's label is hidden", blind=True)
         candidates = self._candidates()
         if not len(candidates):
             return None
         if self.decision is not None:
-            row = int(next_indices(self.decision, candidates, self.mode)[0])
-            why = (f"classifier, {self.mode} first, trained on {self.n_true} TRUE and "
+            order = "relevant" if self.mode == "relevant" else "uncertain"
+            row = int(next_indices(self.decision, candidates, order)[0])
+            why = (f"classifier, {order} first, trained on {self.n_true} TRUE and "
                    f"{self.n_false} FALSE")
         elif self.features.prior is not None:
             # Before both classes exist: the most likely TRUE by the zero-shot signal, so that
@@ -88,29 +123,32 @@ class ReviewSession:
             row, why = int(candidates[0]), "corpus order, until TRUE and FALSE reviews exist"
         return self._proposal(row, why)
 
-    def _proposal(self, row: int, why: str) -> Proposal:
+    def _proposal(self, row: int, why: str, blind: bool = False,
+                  decisions: dict | None = None) -> Proposal:
         record_id = int(self.features.ids[row])
         title, year, doi, abstract = self.con.execute(
             "SELECT title, year, doi, abstract FROM records WHERE record_id = ?",
             [record_id]).fetchone()
-        evidence, llm = None, None
+        evidence, llm, score = None, None, None
         run_id = self.features.details.get("llm_run")
-        if run_id is not None:
+        if run_id is not None and not blind:
             found = self.con.execute(
                 "SELECT l.evidence, r.options, l.probabilities FROM labels l JOIN label_runs r "
                 "USING (run_id) WHERE l.run_id = ? AND l.record_id = ?", [run_id, record_id]
             ).fetchone()
             if found:
                 evidence, llm = found[0], dict(zip(found[1], found[2]))
-        p_true = float(probability(self.decision[row])) if self.decision is not None else None
-        return Proposal(record_id, title, year, doi, abstract, evidence, llm, p_true, why)
+        if self.decision is not None and not blind:
+            score = float(self.decision[row])
+        return Proposal(record_id, title, year, doi, abstract, evidence, llm, score, why, blind,
+                        decisions)
 
     def decide(self, record_id: int, label: str, note: str | None = None) -> int:
-        """Store a decision (a correction is a new row) and retrain; returns the review id."""
+        """Store a decision (a correction is a new row; in disagreements mode a settlement)
+        and retrain; returns the review id."""
+        source = "settle" if self.mode == "disagreements" else self.source
         review_id = add_review(self.con, self.question, record_id, label, self.reviewer,
-                               self.source, note)
-        if label.upper() in ("TRUE", "FALSE"):
-            self.history.append(label.upper() == "TRUE")
+                               source, note)
         self.skipped.discard(int(record_id))
         self.refresh()
         return review_id
@@ -119,16 +157,25 @@ class ReviewSession:
         """Leave a record for later in this session (nothing is stored)."""
         self.skipped.add(int(record_id))
 
-    def hint(self) -> StopHint:
-        """Whether it may be time to stop, and why."""
-        candidates = self._candidates()
-        boost = self.settings.positive_weight if self.mode == "relevant" else 1.0
-        return stopping_hint(self.history, self.decision, candidates, self.n_true, self.n_false,
-                             self.settings, boost)
+    def stopping(self) -> StoppingStatus | None:
+        """The stopping rule on the screening so far; None before any relevant record."""
+        try:
+            return review_status(self.con, self.question, self.rule)
+        except NothingFoundYet:
+            return None
+
+    def stopping_message(self) -> str:
+        """The rule's verdict in one line, also before it can be computed."""
+        result = self.stopping()
+        if result is None:
+            return ("stopping rule: no relevant record found yet; it estimates recall from the "
+                    "relevant records found")
+        return result.message
 
     def counts(self) -> dict:
-        """Reviewed so far by label, and how many records are left."""
+        """Reviewed so far by label, how many records are left, skipped and disputed."""
         labels = list(self.reviewed.values())
         return {"TRUE": labels.count("TRUE"), "FALSE": labels.count("FALSE"),
                 "UNCLEAR": labels.count("UNCLEAR"), "left": len(self._candidates()),
-                "skipped": len(self.skipped)}
+                "skipped": len(self.skipped), "disputed": len(self.disputed),
+                "validation_left": len(self._validation_queue())}

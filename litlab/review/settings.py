@@ -1,40 +1,52 @@
 """Typed settings of the review loop, the classifier and simulations."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import getpass
+from dataclasses import dataclass, field
+
+
+def default_reviewer() -> str:
+    """The OS user's name: who a decision is stored under unless told otherwise."""
+    try:
+        return getpass.getuser() or "reviewer"
+    except (OSError, KeyError):
+        return "reviewer"
 
 
 @dataclass(frozen=True)
 class ReviewSettings:
-    """How reviews train the classifier, which record comes next, and when to hint a stop."""
+    """How reviews train the learner, which record comes next, and when it is safe to stop."""
 
-    reviewer: str = "me"
-    mode: str = "uncertain"  # uncertain (labeling) | relevant (screening: most likely TRUE first)
+    # Stored with every decision: the OS user unless --reviewer names someone.
+    reviewer: str = field(default_factory=default_reviewer)
+    # uncertain (labeling) | relevant (screening: most likely TRUE first) | disagreements
+    mode: str = "uncertain"
     # The classifier needs both classes; below these counts it ranks by the zero-shot signals.
     min_per_class: int = 1
-    # Inverse regularisation of the logistic regression over [TF-IDF | embeddings | signals].
-    C: float = 1.0
-    # In screening (relevant mode, simulations) TRUE reviews weigh this many times more than
-    # under balanced class weights: a missed TRUE costs far more than a FALSE read. Labels
-    # (uncertain mode, --from-reviews) use balanced weights.
-    positive_weight: float = 5.0
+    # The TF-IDF model is ASReview LAB's ELAS u4: a linear SVM with C = 0.11 and, in
+    # screening, relevant records weighted by a balance ratio of 9.8 (labels use balanced
+    # classes, ratio 1).
+    tfidf_C: float = 0.11
+    screening_ratio: float = 9.8
     max_tfidf_features: int | None = None
-    # Weights of the feature blocks: both blocks are L2-normalised rows, so these set their say.
-    tfidf_weight: float = 1.0
+    # Screening learner: "tfidf" (ELAS u4 alone, the default: never behind ASReview on the
+    # four shared reviews) or "ensemble" (plus a linear SVM on the embeddings, z-scored and
+    # added with embedding_weight: far ahead on two reviews, behind on one; README).
+    learner: str = "tfidf"
+    embedding_C: float = 0.11
     embedding_weight: float = 0.5
-    # Zero-shot signals (LLM probability, similarity to the question) as standardised columns.
-    signal_weight: float = 0.5
+    # Labels from reviews weigh the two models equally (kappa on the gold set, README).
+    label_embedding_weight: float = 1.0
+    # Zero-shot signals: the LLM's probability of TRUE (also an input of the labels'
+    # calibration) and similarity to the question rank records before the first reviews.
     use_llm: bool = True
     use_similarity: bool = True
-    # Stopping hint: this many irrelevant decisions in a row (screening mode) ...
-    stop_after_irrelevant: int = 50
-    # ... or fewer relevant records than this estimated among those left.
-    stop_below_estimated: float = 1.0
+    # The stopping rule (Callaghan and Müller-Hansen 2020): stop once recall of at least
+    # target_recall is reached with this confidence.
+    target_recall: float = 0.95
+    confidence: float = 0.95
     # Simulation: priors drawn per repetition, repetitions, and the base seed.
     prior_relevant: int = 1
     prior_irrelevant: int = 1
     repeat: int = 5
     seed: int = 535
-    # Simulation retrains after every label up to this many labels, then every n/20 labels
-    # (the classifier changes little per label by then; keeps 2,000-record runs to seconds).
-    retrain_every_label_until: int = 100

@@ -7,10 +7,23 @@ from typing import Callable
 
 import click
 
+from litlab.review.labels import LABELS, question_options
 from litlab.review.session import Proposal, ReviewSession
 
 KEYS = {"t": "TRUE", "f": "FALSE", "u": "UNCLEAR"}
-PROMPT = "[t]rue  [f]alse  [u]nclear  [s]kip  [q]uit > "
+
+
+def keys_for(options: tuple[str, ...]) -> dict[str, str]:
+    """t/f/u for TRUE/FALSE/UNCLEAR questions; 1-9 for a question with other answers."""
+    if set(options) <= set(LABELS):
+        return {k: v for k, v in KEYS.items() if v in options}
+    return {str(i + 1): o for i, o in enumerate(options[:9])}
+
+
+def prompt(keys: dict[str, str]) -> str:
+    shown = "  ".join(f"[{k}]{v[len(k):].lower()}" if v.lower().startswith(k) else f"[{k}] {v}"
+                      for k, v in keys.items())
+    return f"{shown}  [s]kip  [q]uit > "
 
 
 def highlight(text: str, sentence: str | None) -> str:
@@ -22,8 +35,12 @@ def highlight(text: str, sentence: str | None) -> str:
 
 def render(proposal: Proposal, counts: dict, width: int = 100) -> str:
     """One screen: counts, the article, the model's probabilities and why it was chosen."""
+    extra = "".join(f" · {counts[k]} {name}" for k, name in
+                    (("validation_left", "in the validation queue"), ("disputed", "disputed"))
+                    if counts.get(k))
     lines = [click.style(f"── reviewed: {counts['TRUE']} TRUE, {counts['FALSE']} FALSE, "
-                         f"{counts['UNCLEAR']} UNCLEAR · {counts['left']} left ──", dim=True)]
+                         f"{counts['UNCLEAR']} UNCLEAR · {counts['left']} left{extra} ──",
+                         dim=True)]
     lines.append(click.style(f"[{proposal.record_id}] {proposal.title or '(no title)'}", bold=True))
     meta = " | ".join(str(v) for v in (proposal.year, proposal.doi and f"doi:{proposal.doi}") if v)
     if meta:
@@ -31,11 +48,14 @@ def render(proposal: Proposal, counts: dict, width: int = 100) -> str:
     abstract = proposal.abstract or "(no abstract)"
     wrapped = "\n".join(textwrap.wrap(abstract, width)) if not proposal.evidence else abstract
     lines += ["", highlight(wrapped, proposal.evidence), ""]
+    if proposal.decisions:
+        lines.append("decisions: " + ", ".join(f"{who} {label}" for who, label in
+                                               proposal.decisions.items()))
     if proposal.llm_probabilities:
         lines.append("LLM: " + "  ".join(f"{k} {v:.2f}" for k, v in
                                          proposal.llm_probabilities.items()))
-    if proposal.p_true is not None:
-        lines.append(f"classifier: P(TRUE) {proposal.p_true:.2f}")
+    if proposal.score is not None:
+        lines.append(f"classifier score {proposal.score:+.2f} (above 0 leans TRUE)")
     lines.append(click.style(f"chosen by: {proposal.why}", dim=True))
     return "\n".join(lines)
 
@@ -54,9 +74,11 @@ def read_key() -> str:
 
 def review_loop(session: ReviewSession, echo: Callable[..., None] = click.echo,
                 getchar: Callable[[], str] = read_key) -> dict:
-    """Ask until the user quits or nothing is left; every decision is stored at once."""
-    stored = {"TRUE": 0, "FALSE": 0, "UNCLEAR": 0, "skipped": 0}
-    hinted = False
+    """Ask until the user quits or nothing is left; every decision is stored at once. After
+    each decision the stopping rule's verdict is shown when it changes."""
+    keys = keys_for(question_options(session.con, session.question))
+    stored = {label: 0 for label in keys.values()} | {"skipped": 0}
+    said = None
     while True:
         proposal = session.next()
         if proposal is None:
@@ -64,8 +86,8 @@ def review_loop(session: ReviewSession, echo: Callable[..., None] = click.echo,
             break
         echo(render(proposal, session.counts()))
         key = ""
-        while key not in ("t", "f", "u", "s", "q"):
-            echo(PROMPT, nl=False)
+        while key not in keys and key not in ("s", "q"):
+            echo(prompt(keys), nl=False)
             key = (getchar() or "").strip().lower()[:1]
             echo(key)
         if key == "q":
@@ -74,14 +96,14 @@ def review_loop(session: ReviewSession, echo: Callable[..., None] = click.echo,
             session.skip(proposal.record_id)
             stored["skipped"] += 1
             continue
-        session.decide(proposal.record_id, KEYS[key])
-        stored[KEYS[key]] += 1
-        hint = session.hint()
-        if hint.stop and not hinted:  # said once; the user decides
-            echo(click.style(hint.message, fg="cyan"))
-            hinted = True
+        session.decide(proposal.record_id, keys[key])
+        stored[keys[key]] += 1
+        verdict = session.stopping()
+        if verdict is not None and verdict.met != said:
+            echo(click.style(verdict.message, fg="cyan" if verdict.met else None))
+            said = verdict.met
     counts = session.counts()
-    echo(f"stored this session: {stored['TRUE']} TRUE, {stored['FALSE']} FALSE, "
-         f"{stored['UNCLEAR']} UNCLEAR ({stored['skipped']} skipped); in all {counts['TRUE']} TRUE, "
-         f"{counts['FALSE']} FALSE. `litlab label QUESTION --from-reviews` labels the rest.")
-    return {"session": stored, "total": counts, "hint": session.hint().message}
+    decided = ", ".join(f"{stored[label]} {label}" for label in keys.values())
+    echo(f"stored this session: {decided} ({stored['skipped']} skipped); in all "
+         f"{counts['TRUE']} TRUE, {counts['FALSE']} FALSE. {session.stopping_message()}")
+    return {"session": stored, "total": counts, "stopping": session.stopping_message()}

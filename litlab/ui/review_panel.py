@@ -1,5 +1,6 @@
 """Review mode: one record at a time, TRUE / FALSE / unclear / skip (keys t, f, u, s), the
-classifier retrained after each decision, and a run from the reviews when enough exist."""
+classifier retrained after each decision, the stopping rule's verdict under every record,
+disagreements to settle, and a run from the reviews when enough exist."""
 from __future__ import annotations
 
 from litlab.errors import LitlabError
@@ -8,31 +9,47 @@ from litlab.ui.views import proposal_card
 
 # Pressing these keys outside a text box clicks the review buttons (see app.KEYS_JS).
 BUTTONS = {"TRUE": "ll-true", "FALSE": "ll-false", "UNCLEAR": "ll-unclear", "skip": "ll-skip"}
+MODES = [("Screening: most likely relevant first", "relevant"),
+         ("Labeling: where the classifier is least sure", "uncertain"),
+         ("Settle disagreements between reviewers", "disagreements")]
 
 
-def session_for(ctx, question: str):
-    """The live review session of a question (built once: features stay in memory)."""
-    key = " ".join(question.split()).lower()
+def session_for(ctx, question: str, reviewer: str, mode: str):
+    """The live review session of a question, reviewer and mode (built once: features stay
+    in memory)."""
+    from litlab.review.labels import check_reviewer
+
+    reviewer = check_reviewer(reviewer)
+    key = (" ".join(question.split()).lower(), reviewer, mode)
     with ctx.review_lock:
         if key not in ctx.reviews:
-            ctx.reviews[key] = ctx.corpus.review_session(question, source="ui")
+            ctx.reviews[key] = ctx.corpus.review_session(question, reviewer=reviewer,
+                                                         mode=mode, source="ui")
         return ctx.reviews[key]
 
 
 def card(session) -> tuple[str, int | None]:
+    session.refresh()  # another reviewer or tab may have decided since
     proposal = session.next()
-    return (proposal_card(proposal, session.counts(), session.hint().message),
+    return (proposal_card(proposal, session.counts(), session.stopping_message()),
             None if proposal is None else proposal.record_id)
 
 
 def build(gr, ctx, question):
+    from litlab.review.settings import default_reviewer
+
     with gr.Accordion("Review labels (keys: t TRUE · f FALSE · u unclear · s skip)", open=True,
                       elem_id="ll-review"):
         with gr.Row(equal_height=True):
-            begin = gr.Button("Review this question", elem_id="ll-review-start")
-            train = gr.Button("Label all records from my reviews (classifier)")
+            reviewer = gr.Textbox(label="Reviewer", value=default_reviewer(), scale=1,
+                                  elem_id="ll-reviewer")
+            mode = gr.Dropdown(MODES, value="relevant", label="Order", scale=2,
+                               elem_id="ll-review-mode")
+            begin = gr.Button("Review this question", elem_id="ll-review-start", scale=1)
+            train = gr.Button("Label all records from my reviews (classifier)", scale=1)
         shown = gr.HTML("<p class='ll-hint'>Reviews teach the classifier: each decision "
-                        "re-ranks what comes next.</p>", elem_id="ll-review-card")
+                        "re-ranks what comes next. A run's validation sample comes first, "
+                        "with the model's label hidden.</p>", elem_id="ll-review-card")
         with gr.Row():
             buttons = {label: gr.Button(label if label != "skip" else "Skip",
                                         elem_id=elem, variant="secondary")
@@ -41,17 +58,17 @@ def build(gr, ctx, question):
         record = gr.State(None)
 
     @user_errors
-    def start(text):
+    def start(text, who, order):
         if not (text or "").strip():
             raise LitlabError("write the question to review first")
-        return card(session_for(ctx, text))
+        return card(session_for(ctx, text, who, order))
 
     def decider(label):
         @user_errors
-        def decide(text, record_id):
+        def decide(text, who, order, record_id):
             if record_id is None:
                 raise LitlabError("press “Review this question” first")
-            session = session_for(ctx, text)
+            session = session_for(ctx, text, who, order)
             if label == "skip":
                 session.skip(int(record_id))
             else:
@@ -66,7 +83,7 @@ def build(gr, ctx, question):
                 f"{run.labeled:,} records ({run.predicted_true:,} TRUE); it is in the runs "
                 "table and the export.")
 
-    begin.click(start, [question], [shown, record])
+    begin.click(start, [question, reviewer, mode], [shown, record])
     for label, button in buttons.items():
-        button.click(decider(label), [question, record], [shown, record])
+        button.click(decider(label), [question, reviewer, mode, record], [shown, record])
     return {"trained": train.click(from_reviews, [question], [outcome])}

@@ -22,6 +22,23 @@ def runs_table(ctx):
     return plain(runs_view(runs, _running_runs(ctx, runs)))
 
 
+def agreement_line(result: dict) -> str:
+    """Accuracy, kappa (with 95% CIs), F1 and ECE of an evaluation, in one line."""
+    import math
+
+    ci = result.get("ci", {})
+
+    def interval(name):
+        low, high = ci.get(name, (float("nan"), float("nan")))
+        return "" if low != low else f" (95% CI {low:.2f}-{high:.2f})"
+
+    f1 = ", ".join(f"{k} {v:.2f}" for k, v in result["f1"].items())
+    kappa = ("not defined yet (the reviews need more than one label)"
+             if math.isnan(result["kappa"]) else f"**{result['kappa']:.2f}**{interval('kappa')}")
+    return (f"accuracy **{result['accuracy']:.2f}**{interval('accuracy')}, Cohen's kappa "
+            f"{kappa}, F1 {f1}, calibration error (ECE) {result['ece']:.2f}.")
+
+
 def run_question(ctx, run_id=None) -> str:
     """The question of a run (the newest by default), for the question box."""
     import gradio as gr
@@ -85,7 +102,17 @@ def build(gr, ctx):
                         resume = gr.Button("Resume run", size="sm", elem_id="ll-resume")
                         agree = gr.Button("Agreement with reviews", size="sm",
                                           elem_id="ll-agree")
-                agreement = gr.Markdown()
+                agreement = gr.Markdown(elem_id="ll-agreement")
+                with gr.Accordion("Validate the run: a random sample, reviewed blind, gives "
+                                  "estimates a methods section can report", open=False,
+                                  elem_id="ll-validation"):
+                    with gr.Row(equal_height=True):
+                        sample_size = gr.Number(label="Records to draw", value=100, precision=0,
+                                                minimum=1, elem_id="ll-sample-size")
+                        stratify = gr.Checkbox(label="Equal numbers per label", value=False)
+                        draw = gr.Button("Draw the sample", size="sm", elem_id="ll-draw")
+                        estimate = gr.Button("Estimates", size="sm", elem_id="ll-estimates")
+                    estimates = gr.Markdown(elem_id="ll-estimates-text")
         heading = gr.Markdown(elem_id="ll-run-heading")
         labels = gr.Dataframe(interactive=False, wrap=True, max_height=520,
                               elem_id="ll-labels",
@@ -151,19 +178,44 @@ def build(gr, ctx):
         return (*latest_labels(ctx, run_id), run_question(ctx, run_id))
 
     @user_errors
-    def agreement_text(run_id):
+    def agreement_text(run_id, text):
         if not run_id:
             raise LitlabError("choose a run: click it in the table or pick it in the list")
-        import math
+        from litlab.review.report import format_agreement, format_disagreements
 
         result = ctx.corpus.evaluate(int(run_id))
-        f1 = ", ".join(f"{k} {v:.2f}" for k, v in result["f1"].items())
-        kappa = ("not defined yet (the reviews need more than one label)"
-                 if math.isnan(result["kappa"]) else f"**{result['kappa']:.2f}**")
         n = result["n"]
-        return (f"Run {int(run_id)} against **{n}** reviewed record{'s' if n != 1 else ''}: "
-                f"accuracy **{result['accuracy']:.2f}**, Cohen's kappa {kappa}, F1 {f1}, "
-                f"calibration error (ECE) {result['ece']:.2f}.")
+        lines = [f"Run {int(run_id)} against **{n}** reviewed record{'s' if n != 1 else ''} "
+                 "(all reviews, not a random sample): " + agreement_line(result)]
+        question = run_question(ctx, run_id) if run_id else text
+        lines.append(format_agreement(ctx.corpus.reviewer_agreement(question)))
+        disputed = ctx.corpus.disagreements(question)
+        if len(disputed):
+            lines.append(format_disagreements(disputed))
+        return "\n\n".join(lines)
+
+    @user_errors
+    def draw_sample(run_id, size, equal):
+        if not run_id:
+            raise LitlabError("choose a run: click it in the table or pick it in the list")
+        from litlab.review.report import format_sample
+
+        drawn = ctx.corpus.validate(int(run_id), int(size or 0), stratify=bool(equal))
+        return format_sample(drawn.to_dict())
+
+    @user_errors
+    def estimates_text(run_id):
+        if not run_id:
+            raise LitlabError("choose a run: click it in the table or pick it in the list")
+        from litlab.labeling.methods import describe_run, methods_paragraph
+        from litlab.review.report import format_validation
+
+        result = ctx.corpus.evaluate(int(run_id))
+        if not result.get("validation"):
+            raise LitlabError(f"run {int(run_id)} has no validation sample yet: draw one")
+        text = "\n".join(format_validation(result["validation"]))
+        paragraph = methods_paragraph(describe_run(ctx.corpus.con, int(run_id)))
+        return f"```\n{text}\n```\n\n**For the methods section:** {paragraph}"
 
     outputs = [runs, labels, heading, chosen]
     start.click(submit, [question, options, scope, limit], [job, status]).then(
@@ -173,7 +225,9 @@ def build(gr, ctx):
     stop.click(stop_jobs, None, [status])
     runs.select(pick, [runs], [chosen, labels, heading, question])
     chosen.input(choose, [chosen], [labels, heading, question])
-    agree.click(agreement_text, [chosen], [agreement])
+    agree.click(agreement_text, [chosen, question], [agreement])
+    draw.click(draw_sample, [chosen, sample_size, stratify], [estimates])
+    estimate.click(estimates_text, [chosen], [estimates])
     trained = review_events["trained"]
     trained.then(lambda: (runs_table(ctx), *latest_labels(ctx), run_choices(ctx)), None,
                  outputs)

@@ -191,7 +191,8 @@ def proposal_card(proposal, counts: dict, hint: str) -> str:
     if proposal.llm_probabilities:
         llm = "LLM: " + ", ".join(f"{esc(k)} {v:.2f}" for k, v in
                                   proposal.llm_probabilities.items())
-    classifier = "" if proposal.p_true is None else f" · classifier P(TRUE) {proposal.p_true:.2f}"
+    classifier = ("" if proposal.score is None else
+                  f" · classifier score {proposal.score:+.2f} (above 0 leans TRUE)")
     evidence = (f"<blockquote class='ll-passage'><b>Evidence:</b> {esc(proposal.evidence)}"
                 "</blockquote>") if proposal.evidence else ""
     tally = (f"Reviewed: {counts['TRUE']} TRUE · {counts['FALSE']} FALSE · "
