@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_label.py
 	$(BIN)/python benchmarks/bench_simulate.py
 	$(BIN)/python benchmarks/bench_review_labels.py
+	$(BIN)/python benchmarks/bench_validation.py
 	$(BIN)/python benchmarks/bench_topics.py
 	$(BIN)/python benchmarks/bench_ui.py
 	$(BIN)/python benchmarks/bench_ask.py --out build/ask_judging.md

@@ -236,6 +236,7 @@ def test_validation_sample_gives_estimates_that_cover_the_truth(demo, truth, tmp
     assert "share of all 310 records (labels corrected by the reviewed sample, 95% CI)" in text
     paragraph = _invoke("runs", "show", run.run_id, "--db", demo.path).output
     assert "A simple random sample of 80 articles (seed 11) was reviewed blind" in paragraph
+    assert "of the 310 articles are TRUE for" in paragraph
     assert "reviewed at random (difference estimator)" in paragraph
     exported = demo.export(tmp_path / "labels.csv", runs=[run.run_id])
     provenance = json.loads(open(exported["provenance"]).read())

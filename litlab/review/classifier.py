@@ -55,7 +55,8 @@ def _sample_weights(y: np.ndarray, ratio: float) -> np.ndarray:
 def _svm(matrix, rows: np.ndarray, y: np.ndarray, C: float, ratio: float) -> np.ndarray:
     from sklearn.svm import LinearSVC
 
-    model = LinearSVC(C=C, loss="squared_hinge")
+    # Seeded: liblinear shuffles the rows in its solver; the same reviews give the same run.
+    model = LinearSVC(C=C, loss="squared_hinge", random_state=0)
     model.fit(matrix[rows], y, sample_weight=_sample_weights(y, ratio))
     return model.decision_function(matrix)
 

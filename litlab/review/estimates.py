@@ -15,6 +15,10 @@ import math
 import numpy as np
 
 Z95 = 1.959964
+# Pseudo-observations per stratum for the variance of a corrected share: this many without
+# error and this many with one. 1 covers closest to 95% on a real review (0.5-2 tried;
+# benchmarks/bench_validation.py).
+PSEUDO = 1.0
 
 
 def confusion(truth: list[str], predicted: list[str], weights: np.ndarray,
@@ -97,25 +101,33 @@ def corrected_share(labeled: np.ndarray, stratum_sizes: dict, sample_strata: lis
     """One option's share of all N records, from the labels (0/1 for every record) and a
     random sample's reviews (0/1) beside its labels, stratified by ``sample_strata``.
 
-    ``stratum_sizes`` gives N_h for every stratum the sample was drawn from. A stratum whose
-    sample shows no error at all gets the variance of half an error, so that a lucky sample
-    does not claim a zero-width interval.
+    ``stratum_sizes`` gives N_h for every stratum the sample was drawn from. Each stratum's
+    variance is computed with two pseudo-observations added (one error-free, one error of
+    each sign the stratum can make, as Agresti and Min add to a paired 2x2 table), so that a
+    sample with few or no errors does not claim a narrow interval: labeling errors are rare
+    and skewed, where the plain normal interval covers less than it says.
     """
     total = sum(stratum_sizes.values())
     naive = float(np.mean(labeled))
     estimate, variance, n_sample = naive, 0.0, 0
     strata = np.array(sample_strata)
-    errors = np.asarray(sample_truth, dtype=float) - np.asarray(sample_labeled, dtype=float)
+    predicted = np.asarray(sample_labeled, dtype=float)
+    errors = np.asarray(sample_truth, dtype=float) - predicted
     for name, size in stratum_sizes.items():
-        e = errors[strata == name]
-        n_h = len(e)
+        inside = strata == name
+        e, n_h = errors[inside], int(inside.sum())
         if not n_h:
             continue
         share = size / total
         estimate += share * e.mean()
-        spread = e.var(ddof=1) if n_h > 1 else 0.0
-        floor = (0.5 / (n_h + 1)) * (1 - 0.5 / (n_h + 1))
-        variance += share ** 2 * (1 - n_h / size) * max(spread, floor) / n_h
+        signs = [s for s, can in ((1.0, (predicted[inside] == 0).any()),
+                                  (-1.0, (predicted[inside] == 1).any())) if can]
+        pseudo = np.concatenate([e, [0.0], signs])
+        weights = np.concatenate([np.ones(n_h), [PSEUDO], np.full(len(signs), PSEUDO / len(signs))])
+        mean = np.average(pseudo, weights=weights)
+        spread = np.average((pseudo - mean) ** 2, weights=weights) * (n_h + 2 * PSEUDO) / (
+            n_h + 2 * PSEUDO - 1)
+        variance += share ** 2 * (1 - n_h / size) * spread / n_h
         n_sample += n_h
     se = math.sqrt(variance)
     df = max(1, n_sample - len(stratum_sizes))

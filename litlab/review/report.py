@@ -12,6 +12,8 @@ def _ci(pair) -> str:
     low, high = pair
     if low != low:
         return "(95% CI n/a)"
+    if low == high:  # every resample alike: the records are too few or all agree
+        return "(95% CI not estimable: too few records)"
     return f"(95% CI {low:.2f}-{high:.2f})"
 
 
@@ -90,9 +92,9 @@ def format_validation(report: dict) -> list[str]:
 def estimate_sentence(report: dict, option: str, question: str, source: str) -> str:
     """One sentence for a methods section, e.g. "31% (95% CI 27-35%) of the articles ..."."""
     s = report["shares"][option]
-    return (f"{_pct(s['estimate'])} (95% CI {_pct(s['ci'][0])}-{_pct(s['ci'][1])}) of the "
-            f"{report['n_labels']:,} articles were labeled {option} for \u201c{question}\u201d, "
-            f"estimated from {report['n_labels']:,} {source} labels corrected by "
+    return (f"An estimated {_pct(s['estimate'])} (95% CI {_pct(s['ci'][0])}-"
+            f"{_pct(s['ci'][1])}) of the {report['n_labels']:,} articles are {option} for "
+            f"\u201c{question}\u201d, from {report['n_labels']:,} {source} labels corrected by "
             f"{s['n_reviewed']} reviewed at random (difference estimator"
             + (", stratified by label" if report["stratified"] else "") + ").")
 
