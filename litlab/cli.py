@@ -87,7 +87,9 @@ def _print_results(frame, as_json: bool, as_csv: bool) -> None:
     from litlab.formatting import format_results, results_records
 
     if as_csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
+        from litlab.spreadsheet import escape_frame
+
+        typer.echo(escape_frame(frame).to_csv(index=False), nl=False)
     elif as_json:
         typer.echo(json.dumps(results_records(frame), indent=2, ensure_ascii=False))
     else:
@@ -302,14 +304,18 @@ def ui(db: Path = DB_OPTION,
                                           "127.0.0.1: this machine only)."),
        port: Optional[int] = typer.Option(None, "--port", help="Port (default 7860)."),
        auth: Optional[str] = typer.Option(None, "--auth", help="user:password required to log in."),
+       no_auth: bool = typer.Option(False, "--no-auth", help="Serve beyond this machine "
+                                    "without a login (not recommended)."),
        share: bool = typer.Option(False, "--share", help="Also open a public gradio.live link "
                                   "(sends traffic through Gradio's servers)."),
        max_upload_mb: Optional[int] = typer.Option(None, "--max-upload-mb")):
     """Serve the web UI over the corpus until Ctrl+C."""
-    from litlab.ui.server import serve
+    from litlab.ui.server import check_exposure, check_port, serve
 
+    check_port(port)  # before the corpus is opened (and locked)
+    check_exposure(host or "127.0.0.1", auth, no_auth)
     serve(_open(db), host=host, port=port, auth=auth, share=share, max_upload_mb=max_upload_mb,
-          announce=typer.echo)
+          no_auth=no_auth, announce=typer.echo)
 
 
 def main() -> None:

@@ -85,17 +85,23 @@ def export(con: duckdb.DuckDBPyConnection, path: Path, run_ids: list[int] | None
     path.parent.mkdir(parents=True, exist_ok=True)
     sidecar = None
     if suffix == ".csv":
-        table.to_csv(path, index=False)
+        from litlab.spreadsheet import escape_frame
+
+        escape_frame(table).to_csv(path, index=False)  # record text never runs as a formula
     elif suffix == ".parquet":
         table.to_parquet(path, index=False)
     elif suffix == ".xlsx":
-        with pd.ExcelWriter(path) as writer:
+        from litlab.spreadsheet import text_cells_in_sheet
+
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
             table.to_excel(writer, sheet_name="labels", index=False)
             pd.DataFrame([{**m, "options": ", ".join(m["options"]),
                            "parameters": json.dumps(m["parameters"]),
                            "validation": json.dumps(m["validation"], default=str)}
                           for m in meta]
                          ).to_excel(writer, sheet_name="provenance", index=False)
+            for sheet in writer.sheets.values():
+                text_cells_in_sheet(sheet)
     else:
         from litlab.labeling.bibliographic import write_bib, write_ris
 

@@ -57,7 +57,9 @@ def build_app(ctx: UIContext):
     """The Gradio Blocks of the whole workbench over one corpus."""
     import gradio as gr
 
-    with gr.Blocks(title=f"litlab · {ctx.corpus.path.name}", fill_width=True) as app:
+    # No analytics or version check: nothing leaves the machine.
+    with gr.Blocks(title=f"litlab · {ctx.corpus.path.name}", fill_width=True,
+                   analytics_enabled=False) as app:
         top = gr.HTML()
         banner = gr.HTML(elem_id="ll-jobs")
         with gr.Tabs():
