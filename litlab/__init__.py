@@ -10,8 +10,10 @@ if TYPE_CHECKING:
     from litlab.settings import Settings
 
 
-def open(path, settings: "Settings | None" = None, read_only: bool = False) -> "Corpus":  # noqa: A001
-    """Open (or create) the corpus stored in the DuckDB file at ``path``."""
+def open(path, settings: "Settings | None" = None, read_only: bool = False,  # noqa: A001
+         create: bool = True) -> "Corpus":
+    """Open the corpus stored in the DuckDB file at ``path`` (creating it unless ``create``
+    is False or ``read_only``)."""
     from litlab.corpus import Corpus
 
-    return Corpus(path, settings, read_only=read_only)
+    return Corpus(path, settings, read_only=read_only, create=create)

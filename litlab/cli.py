@@ -21,7 +21,7 @@ DEVICE_OPTION = typer.Option("auto", "--device", help="auto | cpu | cuda")
 
 
 def _open(db: Path, read_only: bool = False, model: str | None = None, device: str = "auto",
-          label: dict | None = None):
+          label: dict | None = None, create: bool = False):
     import dataclasses
 
     import litlab
@@ -34,7 +34,7 @@ def _open(db: Path, read_only: bool = False, model: str | None = None, device: s
                                   device=device),
         label=dataclasses.replace(settings.label, **{k: v for k, v in (label or {}).items()
                                                      if v is not None}))
-    return litlab.open(db, settings, read_only=read_only)
+    return litlab.open(db, settings, read_only=read_only, create=create)
 
 
 @app.command()
@@ -47,7 +47,7 @@ def ingest(
     """Read exports and PDFs into the corpus, deduplicated and linked."""
     from litlab.formatting import format_ingest_report, tqdm_progress
 
-    with _open(db) as corpus:
+    with _open(db, create=True) as corpus:
         report = corpus.ingest(paths, progress=None if as_json else tqdm_progress)
     typer.echo(json.dumps(report.to_dict(), indent=2, default=str) if as_json
                else format_ingest_report(report))
@@ -111,7 +111,7 @@ def search(
     as_json: bool = typer.Option(False, "--json"), as_csv: bool = typer.Option(False, "--csv"),
 ):
     """Find the most relevant records; where a PDF is attached, its best passage and page."""
-    with _open(db, model=model, device=device) as corpus:
+    with _open(db, read_only=True, model=model, device=device) as corpus:
         frame = corpus.search(query, k=k, mode=mode,
                               filters=_filters(year, types, sources, has_pdf, languages))
     _print_results(frame, as_json, as_csv)
@@ -125,7 +125,7 @@ def similar(
     as_json: bool = typer.Option(False, "--json"), as_csv: bool = typer.Option(False, "--csv"),
 ):
     """The records nearest to a given one (for snowballing)."""
-    with _open(db, model=model, device=device) as corpus:
+    with _open(db, read_only=True, model=model, device=device) as corpus:
         frame = corpus.similar(record_id, k=k)
     _print_results(frame, as_json, as_csv)
 
@@ -314,7 +314,7 @@ def ui(db: Path = DB_OPTION,
 
     check_port(port)  # before the corpus is opened (and locked)
     check_exposure(host or "127.0.0.1", auth, no_auth)
-    serve(_open(db), host=host, port=port, auth=auth, share=share, max_upload_mb=max_upload_mb,
+    serve(_open(db, create=True), host=host, port=port, auth=auth, share=share, max_upload_mb=max_upload_mb,
           no_auth=no_auth, announce=typer.echo)
 
 
@@ -336,6 +336,12 @@ def main() -> None:
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
             raise SystemExit(2)
-        raise
+        from litlab.errors import from_system_error
+
+        known = from_system_error(exc)  # a full disk, a read-only file system
+        if known is None:
+            raise
+        typer.secho(f"error: {known}", err=True, fg=typer.colors.RED)
+        raise SystemExit(2)
     if isinstance(code, int) and code:
         raise SystemExit(code)

@@ -15,14 +15,37 @@ from litlab.stats import corpus_stats
 from litlab.store import connect
 
 
+MAX_K = 10_000
+
+
+def check_k(k) -> int:
+    """How many results a search returns: a whole number from 1 to ``MAX_K``."""
+    from litlab.errors import LitlabError
+
+    try:
+        whole = int(k)
+        if whole != float(k):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise LitlabError(f"k must be a whole number of results (got {k!r})") from None
+    if not 1 <= whole <= MAX_K:
+        raise LitlabError(f"k must be between 1 and {MAX_K:,} (got {whole:,})")
+    return whole
+
+
 class Corpus:
     """A literature corpus stored in one DuckDB file."""
 
     def __init__(self, path: str | Path, settings: Settings | None = None,
-                 read_only: bool = False):
+                 read_only: bool = False, create: bool = True):
         self.path = Path(path)
         self.settings = settings or Settings()
-        self._root = connect(self.path, read_only=read_only)
+        self.read_only = read_only
+        self._root = connect(self.path, read_only=read_only, create=create)
+        if not read_only:
+            from litlab.labeling.runs import mark_orphaned_runs
+
+            mark_orphaned_runs(self._root)
         self._owner = threading.get_ident()
         self._local = threading.local()
         self._cursors: list = []
@@ -65,6 +88,7 @@ class Corpus:
     def search(self, query: str, k: int = 10, mode: str = "hybrid",
                filters: dict | Filters | None = None) -> pd.DataFrame:
         """The k most relevant records, one row each, with the best PDF passage and page."""
+        k = check_k(k)
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
         return self.searcher.search(query, k, mode, filters)
@@ -72,6 +96,7 @@ class Corpus:
     def similar(self, record_id: int, k: int = 10,
                 filters: dict | Filters | None = None) -> pd.DataFrame:
         """The records nearest to ``record_id`` (for snowballing)."""
+        k = check_k(k)
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
         return self.searcher.similar(record_id, k, filters)
@@ -115,7 +140,7 @@ class Corpus:
         """Every label run with its status and progress."""
         from litlab.labeling.service import runs_table
 
-        return runs_table(self.con)
+        return runs_table(self.con, orphans_interrupted=self.read_only)
 
     def labels(self, run_id: int) -> pd.DataFrame:
         """A run's labels: label, per-option probabilities, evidence and page per record."""
@@ -160,7 +185,8 @@ class Corpus:
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
         settings = self.settings.ask
-        return ask(self, question, filters, k or settings.k, max_tokens or settings.max_tokens,
+        k = check_k(k) if k is not None else settings.k
+        return ask(self, question, filters, k, max_tokens or settings.max_tokens,
                    settings.attribution_threshold if attribute else None)
 
     def reviews(self, question: str) -> pd.DataFrame:

@@ -43,3 +43,27 @@ class UploadRejected(LitlabError):
 
 class JobRefused(LitlabError):
     """A background job that cannot start (nothing to do, or the same job already queued)."""
+
+
+class DiskFull(LitlabError):
+    """A write failed because the disk (or quota) is full."""
+
+
+class ReadOnlyStorage(LitlabError):
+    """A write failed because the file or its file system is read-only."""
+
+
+def from_system_error(exc: BaseException) -> LitlabError | None:
+    """The domain error an OS or DuckDB failure stands for, or None if it is a bug.
+
+    DuckDB reports failed writes as its own exceptions with the OS message inside."""
+    import errno
+
+    message = str(exc)
+    number = getattr(exc, "errno", None)
+    if number in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in message:
+        return DiskFull("the disk is full: free some space and run the command again (what "
+                        "was committed before is kept; the failed step left nothing half-done)")
+    if number == errno.EROFS or "Read-only file system" in message:
+        return ReadOnlyStorage(f"cannot write: the file system is read-only ({message.splitlines()[0][:160]})")
+    return None

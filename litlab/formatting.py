@@ -125,7 +125,9 @@ def results_records(frame) -> list[dict]:
     for row in frame.to_dict(orient="records"):
         clean = {}
         for key, value in row.items():
-            if hasattr(value, "item"):
+            if hasattr(value, "tolist"):  # numpy arrays (list columns) and numpy scalars
+                value = value.tolist()
+            elif hasattr(value, "item"):
                 value = value.item()
             if value is pd.NA or (isinstance(value, float) and math.isnan(value)):
                 value = None

@@ -12,11 +12,16 @@ from litlab.errors import DatabaseLocked, LitlabError, SchemaTooNew
 from litlab.schema import MIGRATIONS
 
 
-def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) and migrate the corpus database at ``path``."""
+def connect(path: Path | str, read_only: bool = False,
+            create: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open and migrate the corpus database at ``path``; a missing file is created only with
+    ``create`` (so that a mistyped path is an error, not a new empty corpus)."""
     path = Path(path)
-    if read_only and not path.exists():
-        raise LitlabError(f"no corpus at {path}: run `litlab ingest FILES --db {path}` first")
+    if (read_only or not create) and not path.exists():
+        raise LitlabError(f"no corpus at {path}: check the path, or run `litlab ingest FILES "
+                          f"--db {path}` to make one")
+    if path.exists() and path.is_dir():
+        raise LitlabError(f"{path} is a folder, not a corpus file")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
@@ -32,6 +37,10 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
             holder = re.search(r"held in (.+?)(?:\.\s|$)", message)
             who = holder.group(1) if holder else "another process"
             raise DatabaseLocked(f"{path} is in use by {who}; close it and try again") from None
+        if "Read-only file system" in message or "Permission denied" in message:
+            raise LitlabError(f"{path} cannot be written (read-only file system or no "
+                              "permission): commands that only read it (search, show, info, "
+                              "runs, evaluate, export) work; this one needs to write") from None
         raise LitlabError(f"cannot open {path}: {message}") from None
     except duckdb.Error as exc:
         raise LitlabError(f"{path} is not a litlab database: {exc}") from None

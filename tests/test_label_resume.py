@@ -45,9 +45,20 @@ def test_kill_9_then_resume_labels_every_record_exactly_once(tmp_path):
         proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
 
+    # The killed process had no chance to say so; the next reader sees no process holds the
+    # corpus, so the run is interrupted, not running forever.
+    import json
+
+    listed = subprocess.run([sys.executable, "-m", "litlab", "runs", "list", "--json", "--db",
+                             str(db)], capture_output=True, text=True, timeout=300)
+    assert listed.returncode == 0, listed.stderr
+    shown = json.loads(listed.stdout)[0]
+    assert shown["status"] == "interrupted" and shown["options"] == ["TRUE", "FALSE", "UNCLEAR"]
     with litlab.open(db) as corpus:
         run = corpus.runs().iloc[0]
-        assert run.status == "running"  # a crash leaves no chance to say otherwise
+        assert run.status == "interrupted"
+        assert "resume it with `litlab label --resume RUN`" in corpus.con.execute(
+            "SELECT message FROM label_runs").fetchone()[0]
         committed = int(run.labeled)
         assert COMMIT_EVERY <= committed < N
         first_labels = corpus.con.execute(

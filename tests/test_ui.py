@@ -183,6 +183,19 @@ def test_twenty_concurrent_searches_are_all_answered(served):
     assert all(len(a) == 5 and a[0]["rank"] == 1 for a in answers)
 
 
+def test_the_search_api_answers_bad_input_with_litlabs_own_message(served):
+    from gradio_client import Client
+
+    client = Client(served[1], verbose=False)
+    for args, message in ((("open access", "hybrid", "many"), "k must be a whole number"),
+                          (("open access", "hybrid", 0), "k must be between 1 and 10,000"),
+                          (("open access", "semantic", 5), "unknown search mode 'semantic'")):
+        with pytest.raises(Exception) as raised:
+            client.predict(*args, api_name="/search")
+        assert message in str(raised.value), str(raised.value)
+    assert len(client.predict("open access", "hybrid", 3, api_name="/search")) == 3
+
+
 def test_ask_shows_the_answer_and_the_passages_behind_it(page):
     open_tab(page, "Ask")
     page.locator("#ll-question textarea").fill("Which databases do bibliometric studies use?")

@@ -57,7 +57,13 @@ def ensure(con: duckdb.DuckDBPyConnection) -> bool:
                          "WHERE schema_name = 'fts_main_fts_units'").fetchone()[0]
     if built and built[0] == current and exists:
         return False
-    con.execute(f"CREATE OR REPLACE TABLE fts_units AS {UNITS_SQL}")
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE fts_units AS {UNITS_SQL}")
+    except duckdb.Error as exc:
+        if "read-only" not in str(exc):
+            raise
+        raise LitlabError("the full-text index is out of date and this corpus is open "
+                          "read-only: run `litlab index` first") from None
     con.execute("PRAGMA create_fts_index('fts_units', 'unit_id', 'text', stemmer='english', "
                 "stopwords='english', overwrite=1)")
     con.execute("INSERT OR REPLACE INTO index_state VALUES (?, ?, ?)",

@@ -101,14 +101,17 @@ def topic_tuple(value: Any) -> tuple[int | str, ...]:
 def parse_years(value: Any) -> tuple[int | None, int | None]:
     """``2019``, ``"2015-2024"``, ``"2015-"``, ``"-2010"`` or a pair into (min, max)."""
     if isinstance(value, (list, tuple)):
-        return (value[0], value[1])
-    if isinstance(value, int):
-        return value, value
-    match = re.fullmatch(r"\s*(\d{4})?\s*(-|\.\.)?\s*(\d{4})?\s*", str(value))
-    if not match or not (match.group(1) or match.group(3)):
-        raise LitlabError(f"year filter {value!r}: use 2019, 2015-2024, 2015- or -2010")
-    low = int(match.group(1)) if match.group(1) else None
-    high = int(match.group(3)) if match.group(3) else (None if match.group(2) else low)
+        low, high = value[0], value[1]
+    elif isinstance(value, int):
+        low, high = value, value
+    else:
+        match = re.fullmatch(r"\s*(\d{4})?\s*(-|\.\.)?\s*(\d{4})?\s*", str(value))
+        if not match or not (match.group(1) or match.group(3)):
+            raise LitlabError(f"year filter {value!r}: use 2019, 2015-2024, 2015- or -2010")
+        low = int(match.group(1)) if match.group(1) else None
+        high = int(match.group(3)) if match.group(3) else (None if match.group(2) else low)
+    if low is not None and high is not None and low > high:
+        raise LitlabError(f"year filter {value!r} runs backwards: write {high}-{low}")
     return low, high
 
 

@@ -68,7 +68,10 @@ class Searcher:
                 ids, vectors, self.settings.exact_threshold, self.settings.target_recall)
             info = vector_index.IndexInfo(model, granularity, current, kind, len(ids),
                                           vectors.shape[1], nprobe, recall)
-            vector_index.save(index, info, self.db_path)
+            try:
+                vector_index.save(index, info, self.db_path)
+            except OSError:
+                pass  # a read-only or full disk: the index serves from memory, rebuilt next time
         else:
             index = loaded[0]
         index = vector_index.to_device(index, self.settings.device)

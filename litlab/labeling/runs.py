@@ -141,6 +141,21 @@ def execute(con: duckdb.DuckDBPyConnection, run_ids: list[int], backend, setting
     return RunResult(run_ids, labeled, status, round(time.perf_counter() - start, 2))
 
 
+ORPHANED = ("the process running it stopped (killed, crashed or switched off); resume it "
+            "with `litlab label --resume RUN`")
+
+
+def mark_orphaned_runs(con: duckdb.DuckDBPyConnection) -> int:
+    """Runs still marked running when a process opens the corpus for writing are orphans:
+    DuckDB lets one writer hold the file, so no other process is running them. They become
+    interrupted (resumable); returns how many."""
+    if not con.execute("SELECT count(*) FROM information_schema.tables "
+                       "WHERE table_name = 'label_runs'").fetchone()[0]:
+        return 0
+    return len(con.execute("UPDATE label_runs SET status = 'interrupted', message = ? "
+                           "WHERE status = 'running' RETURNING run_id", [ORPHANED]).fetchall())
+
+
 def _finish(con, run_ids: list[int], status: str, message: str | None) -> None:
     con.execute("UPDATE label_runs SET status = ?, message = ?, finished_at = now() "
                 "WHERE list_contains(?, run_id)", [status, message, run_ids])

@@ -54,11 +54,15 @@ def resume(con: duckdb.DuckDBPyConnection, backend, settings: Settings, run_id: 
     return execute(con, siblings, backend, settings.label, settings.index, progress, should_stop)
 
 
-def runs_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every run with its progress."""
-    return con.execute("""
-        SELECT r.run_id, r.name, r.question, r.options, r.scope, r.model_id, r.status,
-               len(r.record_ids) AS records, count(l.record_id) AS labeled,
+def runs_table(con: duckdb.DuckDBPyConnection, orphans_interrupted: bool = False
+               ) -> pd.DataFrame:
+    """Every run with its progress. ``orphans_interrupted``: a read-only reader knows that no
+    process holds the corpus for writing, so a run marked running is not running."""
+    status = ("CASE WHEN r.status = 'running' THEN 'interrupted' ELSE r.status END"
+              if orphans_interrupted else "r.status")
+    return con.execute(f"""
+        SELECT r.run_id, r.name, r.question, r.options, r.scope, r.model_id,
+               {status} AS status, len(r.record_ids) AS records, count(l.record_id) AS labeled,
                r.started_at, r.finished_at
         FROM label_runs r LEFT JOIN labels l USING (run_id)
         GROUP BY ALL ORDER BY r.run_id""").df()

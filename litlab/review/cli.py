@@ -24,7 +24,7 @@ def _review_settings(**changes):
 def _open(db: Path, read_only: bool = False):
     import litlab
 
-    return litlab.open(db, read_only=read_only)
+    return litlab.open(db, read_only=read_only, create=False)
 
 
 @app.command()

@@ -30,6 +30,21 @@ class UIContext:
         return project_folder(self.corpus.path)
 
 
+def api_errors(fn):
+    """For an endpoint scripts call: a library error (or a value of the wrong kind) comes back
+    to the client as litlab's own one-line message."""
+    import gradio as gr
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except LitlabError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+
+    return wrapper
+
+
 def user_errors(fn):
     """Show a library error as one line in the page, never a traceback."""
     import gradio as gr

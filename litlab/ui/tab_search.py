@@ -5,7 +5,7 @@ import pandas as pd
 
 from litlab.errors import LitlabError
 from litlab.ui import filters_panel, record_panel
-from litlab.ui.context import user_errors
+from litlab.ui.context import api_errors, user_errors
 from litlab.ui.views import results_table
 
 
@@ -62,10 +62,10 @@ def build(gr, ctx):
 def register_api(gr, ctx) -> None:
     """The same search for scripts: ``Client(url).predict(q, api_name="/search")``."""
 
-    @user_errors
+    @api_errors
     def search_api(query: str, mode: str = "hybrid", k: int = 10) -> list[dict]:
         """Search the corpus: the k best records (rank, record_id, title, year, score, page)."""
-        frame = ctx.corpus.search(query, int(k), mode)
+        frame = ctx.corpus.search(query, k, mode)
         columns = ["rank", "record_id", "title", "year", "score", "page"]
         return json.loads(frame[columns].to_json(orient="records"))
 
