@@ -15,6 +15,7 @@ import numpy as np
 
 from litlab.errors import LitlabError
 from litlab.ingest.chunking import PAGE_SEPARATOR, split_sentences
+from litlab.labeling.injection import is_instruction, strip_instructions
 
 SCOPES = ("abstract", "fulltext", "auto")
 
@@ -32,25 +33,36 @@ class Context:
     text: str
     source: str  # abstract | fulltext | none
     sentences: list[Sentence] = field(default_factory=list)
+    removed: int = 0  # instruction-like sentences taken out of the text
 
 
-def _abstract_context(record_id, title, keywords, abstract) -> Context:
+def _clean(text: str | None, drop: bool) -> tuple[str | None, int]:
+    if not text or not drop:
+        return text, 0
+    return strip_instructions(text)
+
+
+def _abstract_context(record_id, title, keywords, abstract, drop: bool = True) -> Context:
     parts, sentences = [], []
+    title, removed_title = _clean(title, drop)
+    keywords_text, removed_keywords = _clean("; ".join(keywords) if keywords else "", drop)
+    abstract, removed_abstract = _clean(abstract, drop)
     if title:
         parts.append(f"Title: {title}")
         sentences.append(Sentence(title, "title"))
-    if keywords:
-        parts.append(f"Keywords: {'; '.join(keywords)}")
+    if keywords_text:
+        parts.append(f"Keywords: {keywords_text}")
     if abstract:
         parts.append(f"Abstract: {abstract}")
         sentences += [Sentence(s.strip(), "abstract") for s in split_sentences(abstract) if s.strip()]
+    removed = removed_title + removed_keywords + removed_abstract
     if not title and not abstract:
-        return Context(record_id, "", "none")
-    return Context(record_id, "\n".join(parts), "abstract", sentences)
+        return Context(record_id, "", "none", removed=removed)
+    return Context(record_id, "\n".join(parts), "abstract", sentences, removed)
 
 
 def _fulltext_context(con, record_id: int, title: str | None, query_vector, embedder,
-                      model: str, top_k: int) -> Context | None:
+                      model: str, top_k: int, drop: bool = True) -> Context | None:
     chunks = con.execute(
         "SELECT c.chunk_id, c.document_id, c.text, c.char_start FROM chunks c "
         "JOIN documents d USING (document_id) WHERE d.record_id = ? AND d.status IN ('ok', 'repaired') "
@@ -67,20 +79,27 @@ def _fulltext_context(con, record_id: int, title: str | None, query_vector, embe
     vectors = np.asarray([stored[c[0]] for c in chunks], dtype=np.float32)
     best = sorted(np.argsort(-(vectors @ query_vector))[:top_k])
     page_starts = _page_starts(con, {chunks[i][1] for i in best})
+    title, removed = _clean(title, drop)
     parts = [f"Title: {title}"] if title else []
     sentences = [Sentence(title, "title")] if title else []
     for i in best:
         _, document_id, text, char_start = chunks[i]
-        parts.append(text)
-        offset = 0
+        kept, offset = [], 0
         for piece in split_sentences(text):
+            if drop and is_instruction(piece):  # out of the model's text and of evidence
+                removed += 1
+                offset += len(piece)
+                continue
+            kept.append(piece)
             sentence = piece.strip()
             if len(sentence) >= 20:
                 where = char_start + offset
                 page = bisect.bisect_right(page_starts[document_id], where)
                 sentences.append(Sentence(sentence, "fulltext", page))
             offset += len(piece)
-    return Context(record_id, "\n[...]\n".join(parts), "fulltext", sentences)
+        if "".join(kept).strip():
+            parts.append("".join(kept).strip())
+    return Context(record_id, "\n[...]\n".join(parts), "fulltext", sentences, removed)
 
 
 def _page_starts(con, document_ids: set[int]) -> dict[int, list[int]]:
@@ -98,8 +117,10 @@ def _page_starts(con, document_ids: set[int]) -> dict[int, list[int]]:
 
 
 def build_contexts(con: duckdb.DuckDBPyConnection, record_ids: list[int], scope: str,
-                   questions_text: str, embedder, model: str, top_k: int) -> list[Context]:
-    """One context per record, in the order given."""
+                   questions_text: str, embedder, model: str, top_k: int,
+                   drop_instructions: bool = True) -> list[Context]:
+    """One context per record, in the order given; instruction-like sentences dropped
+    (``labeling/injection.py``) unless ``drop_instructions`` is False."""
     if scope not in SCOPES:
         raise LitlabError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
     rows = {r[0]: r for r in con.execute(
@@ -113,8 +134,10 @@ def build_contexts(con: duckdb.DuckDBPyConnection, record_ids: list[int], scope:
         if scope in ("fulltext", "auto"):
             if query_vector is None:
                 query_vector = embedder.encode([questions_text])[0]
-            context = _fulltext_context(con, record_id, title, query_vector, embedder, model, top_k)
+            context = _fulltext_context(con, record_id, title, query_vector, embedder, model,
+                                        top_k, drop_instructions)
         if context is None and scope == "fulltext":
             context = Context(record_id, "", "none")
-        contexts.append(context or _abstract_context(record_id, title, keywords, abstract))
+        contexts.append(context or _abstract_context(record_id, title, keywords, abstract,
+                                                     drop_instructions))
     return contexts

@@ -20,6 +20,9 @@ QUESTION_BLOCK = ("Question: {question}\nAllowed answers: {options}.\n"
 TEMPLATE_TEXT = f"[system]\n{SYSTEM}\n[user]\n{ARTICLE_BLOCK}{QUESTION_BLOCK}\n[assistant]\n{{option}}"
 DEFAULT_OPTIONS = ("TRUE", "FALSE", "UNCLEAR")
 _DELIMITER = re.compile(r"</?\s*article\s*>", re.I)
+# Chat-template tokens ("<|im_start|>", "<|eot_id|>") in article text would be read as real
+# special tokens by the tokenizer: break them up.
+_TEMPLATE_TOKEN = re.compile(r"<\|")
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def make_question(text: str, options: list[str] | tuple[str, ...] | str | None =
 
 def article_text(text: str) -> str:
     """Article text made safe to place between the delimiters."""
-    return _DELIMITER.sub("[article]", text)
+    return _TEMPLATE_TOKEN.sub("< |", _DELIMITER.sub("[article]", text))
 
 
 def messages(article: str, question_block: str) -> list[dict]:

@@ -25,6 +25,7 @@ from litlab.index.filters import Filters
 from litlab.labeling.backends import LLM_BACKENDS
 from litlab.labeling.context import build_contexts
 from litlab.labeling.evidence import choose_evidence
+from litlab.labeling.injection import FLAG as INJECTION_FLAG
 from litlab.labeling.prompts import TEMPLATE_TEXT, Question
 from litlab.settings import IndexSettings, LabelSettings
 from litlab.store import transaction
@@ -72,6 +73,7 @@ def create_runs(con, questions: list[Question], scope: str, record_ids: list[int
         raise LitlabError("no records to label: the corpus is empty or the filter matches nothing")
     first = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM label_runs").fetchone()[0]
     parameters = {"batch_size": settings.batch_size, "max_context_tokens": settings.max_context_tokens,
+                  "drop_instructions": settings.drop_instructions,
                   "fulltext_chunks": settings.fulltext_chunks, "scoring": "option log-probabilities "
                   "normalised over the options", "evidence": "similarity", "device":
                   backend_info.get("device"), "dtype": backend_info.get("dtype"),
@@ -164,7 +166,8 @@ def _finish(con, run_ids: list[int], status: str, message: str | None) -> None:
 def _label_batch(con, batch, run_ids, questions, scope, backend, embedder, settings,
                  index_settings, done) -> list[tuple]:
     contexts = build_contexts(con, batch, scope, " ".join(q.text for q in questions), embedder,
-                              index_settings.model, settings.fulltext_chunks)
+                              index_settings.model, settings.fulltext_chunks,
+                              settings.drop_instructions)
     with_text = [c for c in contexts if c.text]
     began = time.perf_counter()
     scores = backend.score([c.text for c in with_text], questions) if with_text else []
@@ -180,12 +183,14 @@ def _label_batch(con, batch, run_ids, questions, scope, backend, embedder, setti
                 rows.append(_no_text_row(run_id, context.record_id, question, now))
                 continue
             _, score, picks = by_record[context.record_id]
+            flag = (f"{INJECTION_FLAG} ({context.removed} sentence"
+                    f"{'s' if context.removed != 1 else ''})") if context.removed else None
             probs = _probabilities(score.logprobs[qi])
             best = max(range(len(probs)), key=probs.__getitem__)
             sentence = picks[qi]
             rows.append((run_id, context.record_id, question.options[best], probs,
                          sentence.text if sentence else None, sentence.page if sentence else None,
-                         sentence.source if sentence else None, score.method, None,
+                         sentence.source if sentence else None, score.method, flag,
                          score.context_tokens, score.truncated, per_article_ms, now))
     return rows
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from litlab.errors import ModelNotAvailable
 from litlab.labeling.backends import ArticleScores
-from litlab.labeling.prompts import Question, messages
+from litlab.labeling.prompts import Question, article_text, messages
 from litlab.models import package_dir
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
@@ -161,7 +161,7 @@ class TransformersBackend:
         options = [[self._ids(o) for o in q.options] for q in questions]
         budget = min(self.max_context_tokens,
                      self.window - len(head_ids) - len(middle_ids) - max(map(len, suffixes)) - 16)
-        bodies = [self._ids(text) for text in articles]
+        bodies = [self._ids(article_text(text)) for text in articles]
         prefixes = [head_ids + body[:budget] + middle_ids for body in bodies]
         results: list[ArticleScores] = [None] * len(articles)  # type: ignore[list-item]
         order = sorted(range(len(articles)), key=lambda i: len(prefixes[i]))
