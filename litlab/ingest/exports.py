@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -28,11 +29,20 @@ _ARROW_TYPES = {**{f: pa.int64() for f in ("record_id", "import_id", "source_lin
 RECORD_SCHEMA = pa.schema([(c, _ARROW_TYPES.get(c, pa.string())) for c in RECORD_COLUMNS])
 
 
+_HTML = re.compile(r"\A[\ufeff\s]*(?:<!doctype html|<html[\s>]|<head[\s>])", re.I)
+# A NUL byte never belongs in text: the row holding one is damaged, the others may be fine.
+_JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+NUL_REASON = "the row holds a NUL byte (\\x00), which text never does: the file is damaged here"
+
+
 def detect_reader(text: str, path: Path) -> Reader:
     """The registered reader that best recognises the text's content."""
     head = text[:65536]
     if not head.strip():
         raise UnknownFormat(f"{path.name}: the file is empty")
+    if _HTML.match(head):
+        raise UnknownFormat(f"{path.name}: this is a web page (HTML), not an export: a login or "
+                            "error page saved instead of the download? Export again from the database")
     scored = sorted(((r.sniff(head, path), r.name, r) for r in READERS.all()),
                     key=lambda t: t[0], reverse=True)
     score, _, reader = scored[0]
@@ -102,9 +112,13 @@ def import_export(con: duckdb.DuckDBPyConnection, path: Path, settings: IngestSe
             rejects.append((import_id, item.line, item.reason, item.raw))
             reasons[item.reason] += 1
             continue
+        raw = json.dumps(item.raw, ensure_ascii=False)
+        if _JSON_NUL.search(raw):
+            rejects.append((import_id, item.line, NUL_REASON, raw))
+            reasons[NUL_REASON] += 1
+            continue
         record = clean_record(item.fields)
         if not record["title"] and not record["doi"]:
-            raw = json.dumps(item.raw, ensure_ascii=False)
             rejects.append((import_id, item.line, "no title and no DOI", raw))
             reasons["no title and no DOI"] += 1
             continue
@@ -115,10 +129,9 @@ def import_export(con: duckdb.DuckDBPyConnection, path: Path, settings: IngestSe
                 kept = enriched_existing.setdefault(match.record_id, _stored(con, match.record_id))
             filled = enrich(kept, record)
             duplicates.append((import_id, item.line, match.record_id, match.reason,
-                               match.similarity, filled, json.dumps(item.raw, ensure_ascii=False)))
+                               match.similarity, filled, raw))
             continue
-        record.update(record_id=next_id, import_id=import_id, source_line=item.line,
-                      raw=json.dumps(item.raw, ensure_ascii=False))
+        record.update(record_id=next_id, import_id=import_id, source_line=item.line, raw=raw)
         new_records[next_id] = record
         index.add(next_id, record)
         next_id += 1
@@ -129,8 +142,23 @@ def import_export(con: duckdb.DuckDBPyConnection, path: Path, settings: IngestSe
     summary.duplicate_reasons = dict(Counter(d[3] for d in duplicates))
     summary.enriched = sum(1 for d in duplicates if d[5])
     summary.message = _shifted_rows_hint(reasons, settings.shifted_rows_hint)
+    failure = nothing_read(summary)
+    if failure:
+        summary.status, summary.message = "failed", failure
     _write(con, summary, sha, started, new_records, enriched_existing, duplicates, rejects)
     return summary
+
+
+def nothing_read(summary: ImportSummary) -> str | None:
+    """Why an import that stored nothing and merged nothing failed, or None if it did not."""
+    if summary.rows_read == 0:
+        return "the file holds no records (a header or wrapper with nothing in it)"
+    if summary.rejected < summary.rows_read:
+        return None
+    top = sorted(summary.reject_reasons.items(), key=lambda kv: -kv[1])[:3]
+    why = "; ".join(f"{n} x {reason}" for reason, n in top)
+    return (f"every row was rejected ({summary.rejected} of {summary.rows_read}), nothing was "
+            f"stored: {why} (the rows are kept in the rejects table)")
 
 
 def _stored(con: duckdb.DuckDBPyConnection, record_id: int) -> dict:
@@ -144,11 +172,15 @@ def _stored(con: duckdb.DuckDBPyConnection, record_id: int) -> dict:
 
 def _write(con, summary, sha, started, new_records, enriched_existing, duplicates, rejects) -> None:
     with transaction(con):
+        # A file that failed before is read again; its earlier attempt gives way to this one.
+        earlier = "SELECT import_id FROM imports WHERE sha256 = ? AND status = 'failed'"
+        con.execute(f"DELETE FROM rejects WHERE import_id IN ({earlier})", [sha])
+        con.execute(f"DELETE FROM imports WHERE import_id IN ({earlier})", [sha])
         con.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'done', ?, ?, now())",
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
             [summary.import_id, summary.file, sha, summary.format, summary.encoding,
              summary.rows_read, summary.stored, summary.duplicates, summary.rejected,
-             summary.message, started],
+             summary.status, summary.message, started],
         )
         insert_frame(con, "records", pa.Table.from_pylist(list(new_records.values()),
                                                           schema=RECORD_SCHEMA))

@@ -41,6 +41,7 @@ _DOC_TYPES = {
 
 
 _LONGEST_PLACEHOLDER = max(map(len, _PLACEHOLDERS))
+_INT_LIMIT = 2**31 - 1
 
 
 def blank(value: Any) -> bool:
@@ -115,9 +116,11 @@ def to_int(value: Any) -> int | None:
     if blank(value):
         return None
     if isinstance(value, int):
-        return value
+        return value if -_INT_LIMIT <= value <= _INT_LIMIT else None
     match = re.match(r"^\s*(-?\d+)(?:\.0*)?\s*$", str(value))
-    return int(match.group(1)) if match else None
+    number = int(match.group(1)) if match else None
+    # The columns are 32-bit: a bigger "number" is damage, kept only in the raw row.
+    return number if number is not None and -_INT_LIMIT <= number <= _INT_LIMIT else None
 
 
 def to_year(value: Any) -> int | None:

@@ -52,6 +52,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 _LOOKUP = {alias.lower(): canonical for canonical, names in ALIASES.items() for alias in names}
 # Sub-fields inside a cell are separated by "; " in Scopus and by "|" in OpenAlex's CSV.
 _CELL_SEPARATORS = {"openalex_csv": "|"}
+_FIELD_LIMIT = 2**31 - 1
 
 
 def map_header(header: list[str]) -> dict[int, str]:
@@ -102,6 +103,9 @@ class TableReader:
         return 0.2 if path.suffix.lower() in (".csv", ".tsv", ".txt") or delimiter == "," else 0.0
 
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
+        # A real Scopus cell can be far over csv's 128 KiB default (2,900 authors with
+        # affiliations is ~250 KB); the whole text is in memory already, so no cap is needed.
+        csv.field_size_limit(_FIELD_LIMIT)
         delimiter = _delimiter(text[:65536])
         lines = io.StringIO(text, newline="").readlines()
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
@@ -118,7 +122,15 @@ class TableReader:
             )
         separator = _CELL_SEPARATORS.get(self.name)
         previous_end = reader.line_num
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # the rest cannot be split into rows: keep it as one reject
+                yield RejectedRow(previous_end + 1, f"the CSV cannot be read from here on: {exc}",
+                                  "".join(lines[previous_end:]))
+                return
             start, previous_end = previous_end + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
