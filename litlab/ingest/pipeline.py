@@ -8,7 +8,7 @@ import duckdb
 
 from litlab.errors import LitlabError
 from litlab.ingest.documents import import_pdfs, relink_documents
-from litlab.ingest.exports import import_export, load_duplicate_index
+from litlab.ingest.exports import import_export
 from litlab.ingest.inputs import is_pdf, sort_inputs  # noqa: F401  (is_pdf: public helper)
 from litlab.ingest.report import ImportSummary, IngestReport
 from litlab.settings import IngestSettings
@@ -17,10 +17,10 @@ from litlab.settings import IngestSettings
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
 
 
-def _import_one(con, path: Path, settings: IngestSettings, index) -> ImportSummary:
+def _import_one(con, path: Path, settings: IngestSettings) -> ImportSummary:
     """One export file; whatever goes wrong is that file's failure, never the batch's."""
     try:
-        return import_export(con, path, settings, index)
+        return import_export(con, path, settings)
     except LitlabError as exc:
         return ImportSummary(str(path), "failed", message=str(exc))
     except OSError as exc:
@@ -43,14 +43,10 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: list[Path], settings: IngestSe
             f"{path} is {why}" if why.startswith("an empty") else f"{path}: {why}"
             for path, why in inputs.skipped))
     if inputs.exports:
-        index = load_duplicate_index(con, settings)
         advance = progress("exports", len(inputs.exports)) if progress else None
         for path in inputs.exports:
-            summary = _import_one(con, path, settings, index)
-            report.imports.append(summary)
-            if summary.status == "failed" and summary.import_id is None:
-                # Rolled back: forget the keys the failed file added to the index.
-                index = load_duplicate_index(con, settings)
+            # Each file is deduplicated against what is committed: a failed file leaves nothing.
+            report.imports.append(_import_one(con, path, settings))
             if advance:
                 advance(1)
     if inputs.pdfs:
