@@ -261,3 +261,26 @@ def test_the_fast_staging_queries_keep_the_file_order(tmp_path):
         operators = set(re.findall(r"\b(?:[A-Z]+_)*(?:JOIN|GROUP_BY|AGGREGATE|ORDER_BY|WINDOW)\b",
                                    plan))
         assert operators == set(), (name, operators)
+
+
+def test_a_stored_record_is_completed_by_a_later_file(tmp_path, ingest, corpus):
+    """A record with only a DOI takes the title (and its key), keywords and abstract of the
+    same DOI in a later export; nothing it had is overwritten."""
+    ingest(write_csv(tmp_path / "a.csv", [scopus_row(1, Title="", Abstract="", **{
+        "Author Keywords": "", "Document Type": "Article"})]))
+    ris = tmp_path / "b.ris"
+    ris.write_text("TY  - JOUR\nTI  - The Title Arrived Later, With Its Key\n"
+                   "DO  - 10.1007/s11192-020-00001-x\nKW  - late keyword\nAB  - Late abstract.\n"
+                   "M3  - Review\nER  - \n")
+    imp = ingest(ris).imports[0]
+    assert (imp.duplicates, imp.enriched) == (1, 1)
+    title, key, keywords, abstract, kind, updated = corpus.con.execute(
+        "SELECT title, title_key, author_keywords, abstract, document_type, updated_at "
+        "FROM records").fetchone()
+    assert (title, key) == ("The Title Arrived Later, With Its Key",
+                            "the title arrived later with its key")
+    assert keywords == ["late keyword"] and abstract == "Late abstract."
+    assert kind == "Article" and updated is not None
+    (enriched,) = corpus.con.execute("SELECT enriched FROM duplicates").fetchone()
+    assert {"title", "abstract", "author_keywords"} <= set(enriched)
+    assert "document_type" not in enriched

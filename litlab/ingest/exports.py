@@ -23,12 +23,10 @@ from litlab.ingest.base import READERS, Reader
 from litlab.ingest.blocking import drop_blocking_tables, find_duplicates
 from litlab.ingest.report import ImportSummary
 from litlab.ingest.scan import FileScan, scan_file
-from litlab.ingest.staging import NUL_REASON, create_staged, drop_staged, stage_items
+from litlab.ingest.staging import create_staged, drop_staged, stage_items
 from litlab.ingest.textio import DecodedText, decode, refuse_binary
 from litlab.ingest.writing import count, write_import
 from litlab.settings import IngestSettings
-
-__all__ = ["NUL_REASON", "detect_reader", "import_export", "sha256_file"]
 
 log = logging.getLogger("litlab.ingest")
 SMALL_FILE = 64 << 20  # bytes

@@ -9,7 +9,7 @@ import duckdb
 from litlab.errors import LitlabError
 from litlab.ingest.documents import import_pdfs, relink_documents
 from litlab.ingest.exports import import_export
-from litlab.ingest.inputs import is_pdf, sort_inputs  # noqa: F401  (is_pdf: public helper)
+from litlab.ingest.inputs import sort_inputs
 from litlab.ingest.report import ImportSummary, IngestReport
 from litlab.settings import IngestSettings
 

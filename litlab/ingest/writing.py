@@ -84,14 +84,31 @@ def _insert_duplicates(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
 
 
 def _update_stored(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill the empty fields of stored records from this file's duplicates of them."""
-    sets = ", ".join(f"{f} = coalesce(records.{f}, u.{f})" for f in FILL_FIELDS)
-    changed = " OR ".join(f"(records.{f} IS NULL AND u.{f} IS NOT NULL)" for f in FILL_FIELDS)
-    con.execute(f"""UPDATE records SET {sets},
-            title_key = CASE WHEN records.title IS NULL AND u.title IS NOT NULL
-                             THEN u.title_key ELSE records.title_key END,
-            updated_at = now()
-        FROM litlab_fills u WHERE u.target > 0 AND records.record_id = u.target AND ({changed})""")
+    """Fill the empty fields of stored records from this file's duplicates of them.
+
+    One UPDATE per field that has something to fill, touching only the records it fills: a
+    single UPDATE of every column rewrites whole rows (lists and raw included) and cost 25 s
+    for 50,000 records an OpenAlex export completed with their OpenAlex ids.
+    """
+    fillable = con.execute("SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE e.{f}__empty AND u.{f} IS NOT NULL)" for f in FILL_FIELDS)
+        + " FROM litlab_fills u JOIN litlab_target_empty e USING (target) WHERE target > 0"
+    ).fetchone()
+    for name, n in zip(FILL_FIELDS, fillable):
+        if not n:
+            continue
+        con.execute(f"""UPDATE records SET {name} = u.{name} FROM litlab_fills u
+            WHERE u.target = records.record_id AND records.{name} IS NULL
+              AND u.{name} IS NOT NULL""")
+        if name == "title":
+            con.execute("""UPDATE records SET title_key = u.title_key FROM litlab_fills u
+                WHERE u.target = records.record_id AND records.title = u.title
+                  AND records.title_key IS NULL""")
+    if any(fillable):
+        changed = " OR ".join(f"(e.{f}__empty AND u.{f} IS NOT NULL)" for f in FILL_FIELDS)
+        con.execute(f"""UPDATE records SET updated_at = now() WHERE record_id IN (
+            SELECT target FROM litlab_fills u JOIN litlab_target_empty e USING (target)
+            WHERE target > 0 AND ({changed}))""")
 
 
 def count(con: duckdb.DuckDBPyConnection, summary: ImportSummary) -> None:
