@@ -29,6 +29,10 @@ class SchemaTooNew(LitlabError):
     """The database was written by a newer litlab than this one."""
 
 
+class NotACorpus(LitlabError):
+    """The database file belongs to another tool (tables, but no litlab schema)."""
+
+
 class DatabaseLocked(LitlabError):
     """Another process holds the DuckDB file."""
 

@@ -64,7 +64,8 @@ def format_ingest_report(report: IngestReport) -> str:
     for path, why in report.skipped:
         lines.append(f"skipped {path}: {why}")
     if not report.changed and not any(i.status == "failed" for i in report.imports):
-        lines.append("Nothing changed: every input is already in the corpus.")
+        lines.append("Nothing changed: every input read is already in the corpus"
+                     + (f"; {len(report.skipped)} not read (above)." if report.skipped else "."))
     return "\n".join(lines)
 
 

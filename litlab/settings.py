@@ -27,8 +27,13 @@ class IngestSettings:
     pdf_doi_pages: int = 2
     # Worker processes for PDF text extraction (0 = one per core).
     pdf_workers: int = 0
+    # Pages read per PDF at most (0 = all): a 20,000-page "PDF bomb" must not stall a batch.
+    pdf_max_pages: int = 3000
     # Several rows with the same wrong field count point to pasted-together exports.
     shifted_rows_hint: int = 3
+    # DuckDB's memory while a large export is staged and stored; past it, it spills to disk
+    # (to <db>.tmp). The process needs about 1.5 GB more than this at peak.
+    memory_limit: str | None = "1.5GB"
     chunks: ChunkSettings = field(default_factory=ChunkSettings)
 
 

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import duckdb
 
-from litlab.errors import DatabaseLocked, LitlabError, SchemaTooNew
+from litlab.errors import DatabaseLocked, LitlabError, NotACorpus, SchemaTooNew
 from litlab.schema import MIGRATIONS
 
 
@@ -23,6 +23,8 @@ def connect(path: Path | str, read_only: bool = False,
     if path.exists() and path.is_dir():
         raise LitlabError(f"{path} is a folder, not a corpus file")
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not read_only and path.is_file() and path.stat().st_size == 0:
+        path.unlink()  # an empty placeholder (touch, mkstemp): nothing to keep, start a corpus
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.ConnectionException as exc:
@@ -44,9 +46,34 @@ def connect(path: Path | str, read_only: bool = False,
         raise LitlabError(f"cannot open {path}: {message}") from None
     except duckdb.Error as exc:
         raise LitlabError(f"{path} is not a litlab database: {exc}") from None
-    if not read_only:
-        migrate(con)
+    try:
+        refuse_foreign(con, path)
+        if not read_only:
+            migrate(con)
+    except BaseException:
+        con.close()
+        raise
     return con
+
+
+def refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Raise NotACorpus when the database holds another tool's tables, and no litlab schema.
+
+    litlab must never add its tables to someone else's database: a new corpus is an empty
+    file, an existing one has ``schema_version`` and ``records``.
+    """
+    names = {(schema, name) for schema, name in con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND NOT temporary "
+        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
+        "WHERE database_name = current_database() AND NOT internal AND NOT temporary"
+    ).fetchall()}
+    if not names or {("main", "schema_version"), ("main", "records")} <= names:
+        return
+    shown = ", ".join(sorted(n if s == "main" else f"{s}.{n}" for s, n in names)[:8])
+    raise NotACorpus(f"{path} is not a litlab corpus: it holds tables of another tool "
+                     f"({shown}{', ...' if len(names) > 8 else ''}) and litlab leaves it untouched; "
+                     f"give --db a new file name")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -2,7 +2,7 @@
 
 A reader says how well it recognises a file from its first characters (``sniff``) and turns
 the decoded text into canonical records (``read``). Readers only map fields; cleaning,
-deduplication and storage happen once, for every format, in ``litlab.ingest.pipeline``.
+deduplication and storage happen once, for every format, in ``litlab.ingest.exports``.
 """
 from __future__ import annotations
 
@@ -85,6 +85,9 @@ class Reader(Protocol):
 
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
         """Yield a ParsedRecord or RejectedRow for every record in the text."""
+
+    # Optional, for speed: ``stage(con, scan) -> bool`` parses the file itself (DuckDB) into
+    # ``litlab.ingest.staging``'s table and returns False when ``read`` must do it instead.
 
 
 # Built-ins are registered by litlab.ingest.formats.register_builtins on first lookup.

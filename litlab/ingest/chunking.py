@@ -1,4 +1,8 @@
-"""Cutting a PDF's text into chunks that know their pages and character offsets."""
+"""Cutting a PDF's text into chunks that know their pages and character offsets.
+
+Chunks are llama-index's SentenceSplitter chunks (``litlab.ingest.splitter`` is a faithful
+port without llama-index's import and call overhead), sized in tokens of the embedding model.
+"""
 from __future__ import annotations
 
 import bisect
@@ -10,6 +14,7 @@ from typing import Callable, Sized
 
 from litlab.errors import ModelNotAvailable
 from litlab.models import embedding_model_path
+from litlab.ingest.splitter import SentenceSplitter
 from litlab.settings import ChunkSettings
 
 PAGE_SEPARATOR = "\n\n"
@@ -91,14 +96,10 @@ def _document_counter(text: str, tokenize: Callable[[str], list[int]]) -> Callab
     return count
 
 
-def _splitter(text: str, settings: ChunkSettings):
-    from llama_index.core.node_parser import SentenceSplitter
-
+def _splitter(text: str, settings: ChunkSettings) -> SentenceSplitter:
     counter = _document_counter(text, tokenizer_for(settings.tokenizer_model))
-    return SentenceSplitter(chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
-                            tokenizer=counter,
-                            chunking_tokenizer_fn=split_sentences,
-                            include_metadata=False, include_prev_next_rel=False)
+    return SentenceSplitter(settings.chunk_size, settings.chunk_overlap, counter,
+                            split_sentences)
 
 
 def chunk_pages(pages: list[str], settings: ChunkSettings) -> list[Chunk]:

@@ -1,104 +1,123 @@
-"""Duplicate detection across files and formats.
+"""Which rows duplicate a stored record or an earlier row, decided in file order.
 
 Order of evidence: normalised DOI, then a database id (Scopus EID, WoS UT, OpenAlex id,
-PubMed id), then normalised title + year, then a near-identical title (rapidfuzz) in the
-same year. Two records with different DOIs, or different first authors, are never merged
+PubMed id), then normalised title + year, then a near-identical title (rapidfuzz ratio) in
+the same year. Two records with different DOIs, or different first authors, are never merged
 on their titles: editorials and errata share titles but are different records.
+
+``blocking`` finds, in SQL, the few rows that share a key or a similar title with another row
+or a stored record; only those come here, with the pairs of similar titles already scored.
+A row that shares nothing with anyone is new whatever the order, so leaving it out changes
+no decision.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any, Iterable
-
-from rapidfuzz import fuzz, process
-
-from litlab.ingest.base import CANONICAL_FIELDS
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable
 
 ID_FIELDS = ("doi", "eid", "wos_ut", "openalex_id", "pmid")
 # Shorter titles ("Editorial", "Reply") are too generic to identify a record.
 MIN_TITLE_KEY = 20
+# A stored record is ("e", record_id); a row of the file being read is ("s", its position).
+Ref = tuple[str, int]
 
 
 @dataclass(frozen=True)
 class Match:
-    record_id: int
+    target: Ref
     reason: str
     similarity: float
 
 
-def _first_author(record: dict[str, Any]) -> str | None:
-    authors = record.get("authors")
-    if not authors:
-        return None
-    surname = authors[0].replace(",", " ").split()
-    return surname[0].lower() if surname else None
+def name_tokens(name: str | None) -> frozenset[str]:
+    """The words of an author name that can identify a person (initials dropped), lower ASCII.
+
+    ``Smith J.`` (Scopus), ``Smith, John`` (RIS) and ``John Smith`` (OpenAlex) share "smith".
+    """
+    if not name:
+        return frozenset()
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return frozenset(t for t in re.split(r"[^a-z]+", text) if len(t) > 1)
 
 
-class DuplicateIndex:
-    """The keys of every record in the corpus, updated as records are added."""
+def same_first_author(a: str | None, b: str | None) -> bool:
+    """False only when both first authors are known and share no name word."""
+    ta, tb = name_tokens(a), name_tokens(b)
+    return not (ta and tb and not ta & tb)
 
-    def __init__(self, fuzzy_threshold: float):
-        self.fuzzy_threshold = fuzzy_threshold
-        self._ids: dict[str, dict[str, int]] = {f: {} for f in ID_FIELDS}
-        self._titles: dict[tuple[str, int | None], int] = {}
-        self._by_year: dict[int | None, dict[int, str]] = defaultdict(dict)
-        self._info: dict[int, tuple[str | None, str | None]] = {}  # id -> (doi, first author)
 
-    def add(self, record_id: int, record: dict[str, Any]) -> None:
-        """Index a stored record's keys."""
+@dataclass
+class KeyRow:
+    """The keys of one row or stored record, as ``blocking`` selected them."""
+
+    ref: Ref
+    doi: str | None = None
+    eid: str | None = None
+    wos_ut: str | None = None
+    openalex_id: str | None = None
+    pmid: str | None = None
+    title_key: str | None = None  # only keys of MIN_TITLE_KEY characters or more
+    year: int | None = None
+    first_author: str | None = None
+    similar: list[tuple[Ref, float]] = field(default_factory=list)  # earlier, above threshold
+
+
+class Resolver:
+    """The keys of stored records and of the rows kept so far, updated row by row."""
+
+    def __init__(self, stored: Iterable[KeyRow]):
+        self._ids: dict[str, dict[str, Ref]] = {f: {} for f in ID_FIELDS}
+        self._titles: dict[tuple[str, int | None], Ref] = {}
+        self._info: dict[Ref, tuple[str | None, str | None]] = {}
+        for row in stored:
+            self.add(row)
+
+    def add(self, row: KeyRow) -> None:
+        """Index a kept row's keys (the first holder of a key keeps it)."""
         for f in ID_FIELDS:
-            value = record.get(f)
+            value = getattr(row, f)
             if value:
-                self._ids[f].setdefault(str(value).lower(), record_id)
-        key = record.get("title_key")
-        if key and len(key) >= MIN_TITLE_KEY:
-            self._titles.setdefault((key, record.get("year")), record_id)
-            self._by_year[record.get("year")][record_id] = key
-        self._info[record_id] = (record.get("doi"), _first_author(record))
+                self._ids[f].setdefault(value, row.ref)
+        if row.title_key:
+            self._titles.setdefault((row.title_key, row.year), row.ref)
+        self._info[row.ref] = (row.doi, row.first_author)
 
-    def add_many(self, rows: Iterable[tuple[int, dict[str, Any]]]) -> None:
-        for record_id, record in rows:
-            self.add(record_id, record)
-
-    def _compatible(self, record_id: int, record: dict[str, Any]) -> bool:
-        doi, author = self._info[record_id]
-        if doi and record.get("doi") and doi != record["doi"]:
+    def _compatible(self, ref: Ref, row: KeyRow) -> bool:
+        doi, author = self._info[ref]
+        if doi and row.doi and doi != row.doi:
             return False
-        other = _first_author(record)
-        return not (author and other and author != other)
+        return same_first_author(author, row.first_author)
 
-    def find(self, record: dict[str, Any]) -> Match | None:
-        """The stored record this one duplicates, with the reason, or None."""
+    def find(self, row: KeyRow) -> Match | None:
+        """The kept record this row duplicates, with the reason, or None."""
         for f in ID_FIELDS:
-            value = record.get(f)
-            if value and (hit := self._ids[f].get(str(value).lower())) is not None:
+            value = getattr(row, f)
+            if value and (hit := self._ids[f].get(value)) is not None:
                 return Match(hit, f, 100.0)
-        key = record.get("title_key")
-        if not key or len(key) < MIN_TITLE_KEY:
+        if not row.title_key:
             return None
-        year = record.get("year")
-        hit = self._titles.get((key, year))
-        if hit is not None and self._compatible(hit, record):
+        hit = self._titles.get((row.title_key, row.year))
+        if hit is not None and self._compatible(hit, row):
             return Match(hit, "title_year", 100.0)
-        candidates = self._by_year.get(year)
-        if not candidates:
+        # The best-scoring kept title (stored records first, then file order), as
+        # rapidfuzz's extractOne over the year's titles would pick it.
+        kept = [(score, ref) for ref, score in row.similar if ref in self._info]
+        if not kept:
             return None
-        best = process.extractOne(
-            key, candidates, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold
-        )
-        if best and self._compatible(best[2], record):
-            return Match(best[2], "fuzzy_title", round(best[1], 2))
+        score, ref = min(kept, key=lambda s: (-s[0], s[1][0] != "e", s[1][1]))
+        if self._compatible(ref, row):
+            return Match(ref, "fuzzy_title", round(score, 2))
         return None
 
-
-def enrich(kept: dict[str, Any], duplicate: dict[str, Any]) -> list[str]:
-    """Fill the kept record's empty fields from its duplicate; return the fields filled."""
-    filled = []
-    for name in CANONICAL_FIELDS + ("copyright",):
-        if kept.get(name) in (None, [], "") and duplicate.get(name) not in (None, [], ""):
-            kept[name] = duplicate[name]
-            filled.append(name)
-    if "title" in filled:
-        kept["title_key"] = duplicate.get("title_key")
-    return filled
+    def resolve(self, rows: Iterable[KeyRow]) -> list[tuple[int, Match]]:
+        """(row position, match) for every duplicate among ``rows`` (given in file order)."""
+        found = []
+        for row in rows:
+            match = self.find(row)
+            if match:
+                found.append((row.ref[1], match))
+            else:
+                self.add(row)
+        return found

@@ -45,7 +45,8 @@ def import_pdfs(con: duckdb.DuckDBPyConnection, paths: list[Path], settings: Ing
         next_chunk = con.execute("SELECT coalesce(max(chunk_id), 0) + 1 FROM chunks").fetchone()[0]
         docs, pages, chunks = [], [], []
         shas = dict(todo)
-        for result in extract_many([p for p, _ in todo], settings.chunks, workers):
+        for result in extract_many([p for p, _ in todo], settings.chunks, workers,
+                                   settings.pdf_max_pages):
             summary = _summarise(result, next_id, matcher, settings)
             docs.append(_document_row(result, summary, shas[result.path]))
             pages.extend((next_id, i + 1, text) for i, text in enumerate(result.pages))

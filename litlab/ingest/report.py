@@ -29,7 +29,7 @@ class DocumentSummary:
     """One PDF: whether its text was read and which record it belongs to."""
 
     file: str
-    status: str  # ok | empty | corrupt | encrypted | no_text | error | unchanged
+    status: str  # ok | repaired | empty | not_pdf | corrupt | encrypted | no_text | unchanged
     document_id: int | None = None
     pages: int = 0
     chunks: int = 0

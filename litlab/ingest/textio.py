@@ -1,10 +1,29 @@
-"""Turning an export file's bytes into text: encoding detection, binary refusal."""
+"""Turning an export file's bytes into text: encoding detection, refusal of what is not text."""
 from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
 
 from litlab.errors import UnknownFormat
+
+# Bytes a file starts with, and what a user should be told the file is instead of an export.
+_MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel or Word file, or a zipped export): unpack it, or "
+                    "save the sheet as CSV, and ingest the file inside"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\x1f\x8b", "a gzip-compressed file: decompress it first"),
+    (b"BZh", "a bzip2-compressed file: decompress it first"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file: decompress it first"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: unpack it first"),
+    (b"%PDF-", "a PDF (give PDFs a .pdf name, or put them in a folder)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (.xls/.doc): save it as CSV"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+# A few stray NUL bytes are damage inside a text file (the rows holding them are rejected);
+# more than this share of the head means the file is not text at all.
+_MAX_NUL_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -13,25 +32,54 @@ class DecodedText:
     encoding: str
 
 
-def looks_binary(data: bytes) -> bool:
-    """NUL bytes or many control characters in the first 8 kB mean this is not a text export."""
+def utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when the head is UTF-16 text that lost its BOM, else None.
+
+    Mostly-Latin text in UTF-16 has a NUL in every other byte: the high byte of each unit.
+    """
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    odd = head[1 : 2 * pairs : 2].count(0) / pairs
+    even = head[0 : 2 * pairs : 2].count(0) / pairs
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high > 0.3 and low < 0.02:
+            try:
+                head[: 2 * pairs - 2].decode(encoding)  # the last unit may be half a pair
+            except UnicodeDecodeError:
+                continue
+            return encoding
+    return None
+
+
+def refuse_binary(data: bytes, name: str) -> None:
+    """Raise UnknownFormat, naming what the file is, when its head is not text."""
     head = data[:8192]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return False
-    if b"\x00" in head:
-        return True
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise UnknownFormat(f"{name}: this is {what}, not a bibliographic export")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
+        return
+    if head.count(0) > _MAX_NUL_SHARE * len(head):
+        raise UnknownFormat(f"{name}: this is a binary file, not a bibliographic export")
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return bool(head) and controls / len(head) > 0.05
+    if head and controls / len(head) > 0.05:
+        raise UnknownFormat(f"{name}: this is a binary file, not a bibliographic export")
 
 
 def decode(data: bytes, name: str) -> DecodedText:
-    """Decode an export: UTF-8 (with or without BOM), UTF-16 with BOM, else detected."""
-    if looks_binary(data):
-        raise UnknownFormat(f"{name}: this is a binary file, not a bibliographic export")
+    """Decode an export: UTF-8 (with or without BOM), UTF-16 (with or without BOM), else detected.
+
+    Stray NUL bytes stay in the text: the rows that hold them are rejected, not the file.
+    """
+    refuse_binary(data, name)
     if data.startswith(codecs.BOM_UTF8):
         return DecodedText(data[3:].decode("utf-8", errors="replace"), "utf-8-sig")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return DecodedText(data.decode("utf-16"), "utf-16")
+        return DecodedText(data.decode("utf-16", errors="replace"), "utf-16")
+    bare_utf16 = utf16_without_bom(data[:8192])
+    if bare_utf16:
+        return DecodedText(data.decode(bare_utf16, errors="replace"), bare_utf16)
     try:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:

@@ -1,6 +1,7 @@
 """The labeled table as RIS (rispy) or BibTeX (bibtexparser), labels in a note field."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -36,17 +37,50 @@ def write_ris(table: pd.DataFrame, path: Path) -> None:
     path.write_text(rispy.dumps(entries), encoding="utf-8")
 
 
+# Characters that LaTeX (and so BibTeX) reads as markup, written as the text they are.
+_LATEX_SPECIAL = re.compile(r"[\\{}%&$#_~^]")
+_LATEX_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}",
+                  "^": r"\textasciicircum{}"}
+
+
+# LaTeX ligatures ("--" is a dash, ``...'' are curly quotes): "{}" between keeps the characters.
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
+
+
+def latex_escape(value: str | None) -> str | None:
+    """Text safe inside a BibTeX value, read back as the same text: braces, %, &, $, #, _, ~,
+    ^ and \\ escaped, ligatures (``--``, ````...''``) broken."""
+    if value is None:
+        return None
+    escaped = _LATEX_SPECIAL.sub(lambda m: _LATEX_ESCAPES.get(m.group(0), "\\" + m.group(0)),
+                                 value)
+    return _LIGATURE.sub("{}", escaped)
+
+
+def _bib_author(name: str) -> str:
+    # "and" inside one name (an organisation) would split it: braces keep it whole.
+    name = latex_escape(name.strip())
+    return f"{{{name}}}" if re.search(r"\sand\s", name, re.I) else name
+
+
+def _bib_doi(value: str | None) -> str | None:
+    # A DOI is read verbatim (no LaTeX decoding); only a brace would break the file.
+    return value.replace("{", "%7B").replace("}", "%7D") if value else value
+
+
 def write_bib(table: pd.DataFrame, path: Path) -> None:
     import bibtexparser
     from bibtexparser.model import Entry, Field
 
     library = bibtexparser.Library()
     for row in table.to_dict(orient="records"):
-        fields = {"title": _text(row["title"]),
-                  "author": " and ".join((_text(row["authors"]) or "").split("; ")) or None,
-                  "year": _text(row["year"]), "journal": _text(row["source_title"]),
-                  "doi": _text(row["doi"]), "abstract": _text(row["abstract"]),
-                  "keywords": _text(row["keywords"]), "note": _label_note(row) or None}
+        authors = [a for a in (_text(row["authors"]) or "").split("; ") if a.strip()]
+        fields = {"title": latex_escape(_text(row["title"])),
+                  "author": " and ".join(map(_bib_author, authors)) or None,
+                  "year": _text(row["year"]), "journal": latex_escape(_text(row["source_title"])),
+                  "doi": _bib_doi(_text(row["doi"])), "abstract": latex_escape(_text(row["abstract"])),
+                  "keywords": latex_escape(_text(row["keywords"])),
+                  "note": latex_escape(_label_note(row)) or None}
         library.add(Entry("article", f"litlab{row['record_id']}",
                           [Field(k, v) for k, v in fields.items() if v]))
     path.write_text(bibtexparser.write_string(library), encoding="utf-8")

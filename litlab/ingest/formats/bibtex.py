@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
-from pylatexenc.latex2text import LatexNodes2Text
+from bibtexparser.middlewares import RemoveEnclosingMiddleware
+from bibtexparser.model import (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field,
+                                ParsingFailedBlock)
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from litlab.ingest.base import ParsedRecord, ReadItem, RejectedRow
 
@@ -28,7 +30,18 @@ _VERBATIM = {"url", "doi", "eprint", "file", "unique-id", "eid", "link"}
 _LINE_SEPARATED = {"affiliation", "affiliations"}  # WoS: one address per line
 _CITED_BY = re.compile(r"cited by\s*:?\s*(\d+)", re.I)
 _EID = re.compile(r"eid=(2-s2\.0-\d+)")
-_LATEX = LatexNodes2Text(math_mode="verbatim")
+
+
+def _latex_context():
+    # What litlab's BibTeX export writes for ^ and ~ must come back as ^ and ~ (pylatexenc's
+    # default gives a modifier letter for \textasciicircum).
+    db = get_default_latex_context_db()
+    db.add_context_category("litlab", prepend=True, macros=[
+        MacroTextSpec("textasciicircum", "^"), MacroTextSpec("textasciitilde", "~")])
+    return db
+
+
+_LATEX = LatexNodes2Text(math_mode="verbatim", latex_context=_latex_context())
 
 
 def decode_latex(value: str) -> str:
@@ -46,7 +59,7 @@ def decode_latex(value: str) -> str:
 def split_names(value: str) -> list[str]:
     """Authors split on `` and `` outside braces (``{Smith and Sons}`` is one author)."""
     names, depth, start = [], 0, 0
-    for match in re.finditer(r"[{}]|\s+and\s+", value, re.I):
+    for match in re.finditer(r"(?<!\\)[{}]|\s+and\s+", value, re.I):
         token = match.group(0)
         if token == "{":
             depth += 1
@@ -142,11 +155,34 @@ def entry_record(entry: Entry) -> ParsedRecord:
     return ParsedRecord((entry.start_line or 0) + 1, fields, raw)
 
 
+def merge_repeated_fields(entry: Entry) -> Entry:
+    """The entry with each repeated field once, its values joined by "; ".
+
+    Scopus writes one ``funding_details`` field per funder; bibtexparser then refuses the
+    whole entry, and hands it back without its enclosing braces removed.
+    """
+    enclosing = RemoveEnclosingMiddleware(allow_inplace_modification=True)
+    entry = enclosing.transform_entry(entry, bibtexparser.Library())
+    merged: dict[str, Field] = {}
+    for item in entry.fields:
+        value = item.value if isinstance(item.value, str) else str(item.value)
+        key = item.key.strip().lower()
+        if key in merged:
+            kept = merged[key]
+            if value.strip():
+                kept.value = f"{kept.value}; {value}" if kept.value.strip() else value
+        else:
+            merged[key] = Field(item.key, value, item.start_line)
+    return Entry(entry.entry_type, entry.key, list(merged.values()), entry.start_line, entry.raw)
+
+
 def _block_item(block: Any) -> ReadItem | None:
     line = (block.start_line or 0) + 1
     # Exports often repeat a citation key; the second record is still a record.
     if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
         block = block.ignore_error_block
+    if isinstance(block, DuplicateFieldKeyBlock) and isinstance(block.ignore_error_block, Entry):
+        block = merge_repeated_fields(block.ignore_error_block)
     if isinstance(block, ParsingFailedBlock):
         error = block.error
         reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__

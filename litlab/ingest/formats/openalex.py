@@ -22,8 +22,14 @@ def rebuild_abstract(index: dict[str, list[int]] | None) -> str | None:
     """Text from an ``abstract_inverted_index`` (word -> positions), words in position order."""
     if not index:
         return None
-    placed = sorted((pos, word) for word, positions in index.items() for pos in positions or [])
-    return " ".join(word for _, word in placed) or None
+    placed = [(pos, word) for word, positions in index.items() for pos in positions or []]
+    # Usually every position holds one word: put each in its slot instead of sorting.
+    slots: list = [None] * (len(placed) + 1)
+    for pos, word in placed:
+        if not (type(pos) is int and 0 <= pos < len(slots)) or slots[pos] is not None:
+            return " ".join(word for _, word in sorted(placed)) or None
+        slots[pos] = word
+    return " ".join(w for w in slots if w is not None) or None
 
 
 def _get(obj: Any, *path: str) -> Any:
@@ -190,6 +196,12 @@ class OpenAlexJsonlReader:
         except ValueError:
             return 0.0
         return 0.95 if isinstance(value, dict) and _MARKERS.search(first) else 0.0
+
+    def stage(self, con, scan) -> bool:
+        """Stage a UTF-8 file with DuckDB's JSON parser; False when ``read`` must do it."""
+        from litlab.ingest.formats.openalex_duckdb import stage_jsonl
+
+        return stage_jsonl(con, scan)
 
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
         """Yield the works of every line; a line that is not valid JSON is rejected alone."""

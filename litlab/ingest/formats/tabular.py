@@ -52,6 +52,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 _LOOKUP = {alias.lower(): canonical for canonical, names in ALIASES.items() for alias in names}
 # Sub-fields inside a cell are separated by "; " in Scopus and by "|" in OpenAlex's CSV.
 _CELL_SEPARATORS = {"openalex_csv": "|"}
+_FIELD_LIMIT = 2**31 - 1
 
 
 def map_header(header: list[str]) -> dict[int, str]:
@@ -101,14 +102,7 @@ class TableReader:
         # Still tabular: claim it weakly so that the error names the missing columns.
         return 0.2 if path.suffix.lower() in (".csv", ".tsv", ".txt") or delimiter == "," else 0.0
 
-    def read(self, text: str, path: Path) -> Iterator[ReadItem]:
-        delimiter = _delimiter(text[:65536])
-        lines = io.StringIO(text, newline="").readlines()
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-        header = next(reader, None)
-        if not header:
-            return
-        header = [h.strip().lstrip("\ufeff") for h in header]
+    def _mapping(self, header: list[str], path: Path) -> dict[int, str]:
         mapping = map_header(header)
         if "title" not in mapping.values():
             raise MissingColumns(
@@ -116,14 +110,47 @@ class TableReader:
                 f"(expected one of: {', '.join(ALIASES['title'])}); "
                 f"columns found: {', '.join(header[:30])}"
             )
+        return mapping
+
+    def stage(self, con, scan) -> bool:
+        """Stage a UTF-8 file with DuckDB's parser; False when ``read`` must do it instead."""
+        from litlab.ingest.formats.tabular_duckdb import stage_csv
+
+        head = scan.head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+        delimiter = _delimiter(head)
+        header = [h.strip().lstrip("\ufeff") for h in _header_row(head, delimiter)]
+        mapping = self._mapping(header, scan.path)
+        return stage_csv(con, scan, head, delimiter, mapping, _CELL_SEPARATORS.get(self.name),
+                         _LIST_LIKE)
+
+    def read(self, text: str, path: Path) -> Iterator[ReadItem]:
+        # A real Scopus cell can be far over csv's 128 KiB default (2,900 authors with
+        # affiliations is ~250 KB); the whole text is in memory already, so no cap is needed.
+        csv.field_size_limit(_FIELD_LIMIT)
+        delimiter = _delimiter(text[:65536])
+        lines = io.StringIO(text, newline="").readlines()
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        header = next(reader, None)
+        if not header:
+            return
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        mapping = self._mapping(header, path)
         separator = _CELL_SEPARATORS.get(self.name)
         previous_end = reader.line_num
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # the rest cannot be split into rows: keep it as one reject
+                yield RejectedRow(previous_end + 1, f"the CSV cannot be read from here on: {exc}",
+                                  "".join(lines[previous_end:]))
+                return
             start, previous_end = previous_end + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
             if len(row) != len(header):
-                raw = "".join(lines[start - 1 : previous_end])
+                raw = _without_line_end("".join(lines[start - 1 : previous_end]))
                 yield RejectedRow(
                     start,
                     f"row has {len(row)} fields, header has {len(header)}",
@@ -137,6 +164,14 @@ class TableReader:
 
 
 _LIST_LIKE = {"authors", "author_ids", "affiliations", "author_keywords", "index_keywords"}
+
+
+def _without_line_end(text: str) -> str:
+    """A row's text without the line break that ends it (as DuckDB's parser reports it)."""
+    for end in ("\r\n", "\n", "\r"):
+        if text.endswith(end):
+            return text[: -len(end)]
+    return text
 
 
 def readers() -> list[TableReader]:
