@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from litlab.cli_common import open_corpus as _open
 from litlab.errors import LitlabError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -18,23 +19,6 @@ DB_OPTION = typer.Option(Path("litlab.duckdb"), "--db", help="The corpus databas
 MODEL_OPTION = typer.Option(None, "--model", help="Embedding model: a sentence-transformers "
                             "name or a local folder (default all-MiniLM-L6-v2, bundled).")
 DEVICE_OPTION = typer.Option("auto", "--device", help="auto | cpu | cuda")
-
-
-def _open(db: Path, read_only: bool = False, model: str | None = None, device: str = "auto",
-          label: dict | None = None):
-    import dataclasses
-
-    import litlab
-    from litlab.settings import Settings
-
-    settings = Settings()
-    settings = dataclasses.replace(
-        settings,
-        index=dataclasses.replace(settings.index, model=model or settings.index.model,
-                                  device=device),
-        label=dataclasses.replace(settings.label, **{k: v for k, v in (label or {}).items()
-                                                     if v is not None}))
-    return litlab.open(db, settings, read_only=read_only)
 
 
 @app.command()

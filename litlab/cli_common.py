@@ -1,0 +1,27 @@
+"""What the `litlab` command and its sub-apps share: opening the corpus with the options given.
+
+Its own module so that sub-apps (`litlab topics`) need not import the main CLI, which imports
+them (an import cycle).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def open_corpus(db: Path, read_only: bool = False, model: str | None = None,
+                device: str = "auto", label: dict | None = None):
+    """The corpus at ``db`` with the embedding model, device and label settings given on the
+    command line (None keeps a default)."""
+    import dataclasses
+
+    import litlab
+    from litlab.settings import Settings
+
+    settings = Settings()
+    settings = dataclasses.replace(
+        settings,
+        index=dataclasses.replace(settings.index, model=model or settings.index.model,
+                                  device=device),
+        label=dataclasses.replace(settings.label, **{k: v for k, v in (label or {}).items()
+                                                     if v is not None}))
+    return litlab.open(db, settings, read_only=read_only)
