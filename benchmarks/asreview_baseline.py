@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import subprocess
 import tempfile
@@ -24,8 +25,17 @@ DEFAULT_BINARY = ROOT / "build" / "asreview-venv" / "bin" / "asreview"
 CACHE = ROOT / "build" / "asreview-cache"
 
 
+def run_asreview(binary: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    """ASReview in build/asreview-cache/ as its working directory: its dependency
+    synergy-dataset installs a requests cache, `synergy_cache.sqlite`, in the working
+    directory at import, which would otherwise land in the repository."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    command = os.path.abspath(binary) if os.sep in str(binary) else str(binary)  # else on PATH
+    return subprocess.run([command, *args], cwd=CACHE, **kwargs)
+
+
 def version(binary: Path) -> str:
-    out = subprocess.run([str(binary), "--version"], capture_output=True, text=True)
+    out = run_asreview(binary, "--version", capture_output=True, text=True)
     return (out.stdout or out.stderr).strip().split()[-1]
 
 
@@ -40,8 +50,8 @@ def screening_order(binary: Path, data: Path, priors: list[int], seed: int) -> d
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run.asreview"
         started = time.perf_counter()
-        subprocess.run([str(binary), "simulate", str(data), "--prior-idx", *map(str, priors),
-                        "--seed", str(seed), "-o", str(out)], check=True, capture_output=True)
+        run_asreview(binary, "simulate", str(data.resolve()), "--prior-idx", *map(str, priors),
+                     "--seed", str(seed), "-o", str(out), check=True, capture_output=True)
         seconds = time.perf_counter() - started
         with zipfile.ZipFile(out) as archive:
             archive.extract("results.db", tmp)

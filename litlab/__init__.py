@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from litlab._version import __version__
+
+__all__ = ["__version__", "open"]
 
 if TYPE_CHECKING:
     from litlab.corpus import Corpus

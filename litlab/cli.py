@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from litlab.cli_common import open_corpus as _open
+from litlab.cli_common import read_only_unless_writable
 from litlab.errors import LitlabError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -18,23 +20,6 @@ DB_OPTION = typer.Option(Path("litlab.duckdb"), "--db", help="The corpus databas
 MODEL_OPTION = typer.Option(None, "--model", help="Embedding model: a sentence-transformers "
                             "name or a local folder (default all-MiniLM-L6-v2, bundled).")
 DEVICE_OPTION = typer.Option("auto", "--device", help="auto | cpu | cuda")
-
-
-def _open(db: Path, read_only: bool = False, model: str | None = None, device: str = "auto",
-          label: dict | None = None, create: bool = False):
-    import dataclasses
-
-    import litlab
-    from litlab.settings import Settings
-
-    settings = Settings()
-    settings = dataclasses.replace(
-        settings,
-        index=dataclasses.replace(settings.index, model=model or settings.index.model,
-                                  device=device),
-        label=dataclasses.replace(settings.label, **{k: v for k, v in (label or {}).items()
-                                                     if v is not None}))
-    return litlab.open(db, settings, read_only=read_only, create=create)
 
 
 @app.command()
@@ -111,7 +96,8 @@ def search(
     as_json: bool = typer.Option(False, "--json"), as_csv: bool = typer.Option(False, "--csv"),
 ):
     """Find the most relevant records; where a PDF is attached, its best passage and page."""
-    with _open(db, read_only=True, model=model, device=device) as corpus:
+    with _open(db, read_only=read_only_unless_writable(db), model=model,
+               device=device) as corpus:
         frame = corpus.search(query, k=k, mode=mode,
                               filters=_filters(year, types, sources, has_pdf, languages))
     _print_results(frame, as_json, as_csv)
@@ -125,7 +111,8 @@ def similar(
     as_json: bool = typer.Option(False, "--json"), as_csv: bool = typer.Option(False, "--csv"),
 ):
     """The records nearest to a given one (for snowballing)."""
-    with _open(db, read_only=True, model=model, device=device) as corpus:
+    with _open(db, read_only=read_only_unless_writable(db), model=model,
+               device=device) as corpus:
         frame = corpus.similar(record_id, k=k)
     _print_results(frame, as_json, as_csv)
 

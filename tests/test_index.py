@@ -65,6 +65,31 @@ def test_each_mode_ranks_the_theme_of_the_query_first(demo, mode):
     assert results.title.str.contains("ibliometric|itation|cientometric|co-author", regex=True).sum() >= 7
 
 
+@pytest.mark.parametrize("mode", ["dense", "bm25"])
+def test_one_retriever_keeps_its_order_deep_in_the_list(demo, mode):
+    corpus, _ = demo
+    results = corpus.search("citation analysis of research publications", k=150, mode=mode)
+    assert len(results) > 100  # deeper than the 100 records the fusion scales scores by
+    assert results[f"{mode}_score"].is_monotonic_decreasing
+    assert results.score.is_monotonic_decreasing
+
+
+def test_hybrid_answers_with_dense_alone_when_bm25_matches_no_word(demo):
+    corpus, _ = demo
+    from litlab.index.searcher import Searcher
+
+    query = "xylophones of quasars"  # no record holds these words
+    assert corpus.search(query, mode="bm25").empty
+    dense = corpus.search(query, k=5, mode="dense").record_id.tolist()
+    for weight in (0.65, 1.0):  # even when BM25 was to decide everything
+        settings = dataclasses.replace(corpus.settings.index, bm25_weight=weight)
+        hybrid = Searcher(corpus.con, corpus.path, settings).search(query, k=5)
+        assert hybrid.record_id.tolist() == dense
+    settings = dataclasses.replace(corpus.settings.index, bm25_weight=1.5)
+    with pytest.raises(LitlabError, match="bm25_weight must lie between 0 and 1"):
+        Searcher(corpus.con, corpus.path, settings).search(query)
+
+
 def test_pdf_passage_comes_with_its_page(demo):
     corpus, _ = demo
     page = corpus.con.execute(

@@ -33,6 +33,26 @@ def test_passage_from_the_middle_of_an_abstract_finds_its_record_in_top_5(scisci
 
 
 @pytest.mark.slow
+def test_a_passage_bm25_finds_in_top_5_hybrid_finds_too(scisci_index):
+    """Pasted 15-word passages: hybrid must not lose what BM25 finds (reciprocal rank fusion,
+    the former default, lost 3 of these 30 to a weak dense ranking)."""
+    records = scisci_index.records().dropna(subset=["abstract"])
+    records = records[records.abstract.str.split().str.len() >= 60]
+    rng = random.Random(7)
+    found_by_bm25, lost = 0, []
+    for i in rng.sample(range(len(records)), 30):
+        rec = records.iloc[i]
+        words = rec.abstract.split()
+        passage = " ".join(words[len(words) // 2 - 7: len(words) // 2 + 8])
+        if rec.record_id in scisci_index.search(passage, k=5, mode="bm25").record_id.tolist():
+            found_by_bm25 += 1
+            if rec.record_id not in scisci_index.search(passage, k=5).record_id.tolist():
+                lost.append(passage)
+    assert found_by_bm25 >= 25, "the passages should be distinctive enough for BM25"
+    assert not lost, f"hybrid lost {len(lost)} of the {found_by_bm25} passages BM25 found: {lost}"
+
+
+@pytest.mark.slow
 def test_search_and_similar_on_real_records(scisci_index):
     results = scisci_index.search("citation advantage of open access", k=10,
                                   filters={"year": "2015-2024", "type": "Article"})

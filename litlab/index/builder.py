@@ -29,7 +29,8 @@ class IndexReport:
 def build_index(con: duckdb.DuckDBPyConnection, db_path: Path, settings: IndexSettings,
                 progress: Callable[[str, int], Callable[[int], None]] | None = None,
                 searcher: Searcher | None = None) -> IndexReport:
-    """Embed new or changed records and chunks, then refresh the FAISS and BM25 indices."""
+    """Embed new or changed records and chunks (committed as they are computed: a killed run
+    resumes where it stopped), then refresh the FAISS and BM25 indices."""
     start = time.perf_counter()
     report = IndexReport(settings.model)
     searcher = searcher or Searcher(con, db_path, settings)
@@ -38,7 +39,7 @@ def build_index(con: duckdb.DuckDBPyConnection, db_path: Path, settings: IndexSe
         return load_embedder(settings.model, settings.device, settings.batch_size)
 
     for granularity in GRANULARITIES:
-        result = sync(con, granularity, settings.model, embedder, progress)
+        result = sync(con, granularity, settings.model, embedder, progress, settings.batch_size)
         index = searcher.vector_index(granularity)
         report.granularities[granularity] = {
             "objects": result.total, "embedded": result.embedded, "removed": result.removed,

@@ -1,11 +1,10 @@
-"""Dense, BM25 and hybrid (reciprocal rank fusion) search over records and PDF chunks.
+"""Dense, BM25 and hybrid search over records and PDF chunks (fusion: `fusion.py`).
 
 Chunks are grouped under their record: one row per record, with the best passage and its
 page. Filters become one SQL sub-select with bound parameters, applied to both retrievers.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
@@ -14,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from litlab.errors import LitlabError, RecordNotFound
-from litlab.index import bm25, vector_index
+from litlab.index import bm25, fusion, vector_index
 from litlab.index.embedders import load_embedder
 from litlab.index.filters import Filters
 from litlab.index.vectors import fingerprint, load_matrix, models
@@ -117,6 +116,12 @@ class Searcher:
             raise LitlabError("empty query: type some words to search for")
         if mode not in MODES:
             raise LitlabError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
+        if self.settings.fusion not in fusion.FUSIONS:
+            raise LitlabError(f"unknown fusion {self.settings.fusion!r}; use one of "
+                              f"{', '.join(fusion.FUSIONS)}")
+        if not 0.0 <= self.settings.bm25_weight <= 1.0:
+            raise LitlabError("bm25_weight must lie between 0 and 1, not "
+                              f"{self.settings.bm25_weight}")
         if self.con.execute("SELECT count(*) FROM records").fetchone()[0] == 0:
             raise LitlabError("the corpus is empty: run `litlab ingest FILES` first")
         filters = filters or Filters()
@@ -145,27 +150,13 @@ class Searcher:
             "SELECT c.chunk_id, d.record_id FROM chunks c JOIN documents d USING (document_id) "
             "WHERE list_contains(?, c.chunk_id)", [chunk_ids]).fetchall())
 
-    def _fuse(self, units: dict[str, list[tuple[int, int | None, float]]], k: int) -> pd.DataFrame:
-        """Reciprocal rank fusion of the retrievers' record rankings (a record ranks by its best
-        unit); the passage shown is the record's chunk with the best fused rank."""
-        rrf_k = self.settings.rrf_k
-        score: dict[int, float] = defaultdict(float)
-        best: dict[str, dict[int, float]] = {"dense": {}, "bm25": {}}
-        chunk_score: dict[int, float] = defaultdict(float)
-        chunk_owner: dict[int, int] = {}
-        for kind, hits in units.items():
-            for unit_rank, (record_id, chunk_id, value) in enumerate(hits, start=1):
-                if chunk_id is not None:
-                    chunk_score[chunk_id] += 1 / (rrf_k + unit_rank)
-                    chunk_owner[chunk_id] = record_id
-                if record_id not in best[kind]:
-                    best[kind][record_id] = value
-                    score[record_id] += 1 / (rrf_k + len(best[kind]))
-        top = sorted(score, key=lambda r: (-score[r], r))[:k]
-        passages: dict[int, int] = {}
-        for chunk_id in sorted(chunk_score, key=lambda c: (-chunk_score[c], c)):
-            passages.setdefault(chunk_owner[chunk_id], chunk_id)
-        return self._rows(top, score, best, passages)
+    def _fuse(self, units: dict[str, fusion.Units], k: int) -> pd.DataFrame:
+        """The k best records by the configured fusion of the retrievers' rankings."""
+        if self.settings.fusion == "rrf":
+            fused = fusion.rrf(units, self.settings.rrf_k)
+        else:
+            fused = fusion.convex(units, self.settings.bm25_weight, self.settings.candidates)
+        return self._rows(fused.top(k), fused.score, fused.best, fused.passages)
 
     def _rows(self, top, score, best, passages) -> pd.DataFrame:
         if not top:

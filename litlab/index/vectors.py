@@ -1,11 +1,14 @@
 """Vectors in DuckDB, keyed by (object, model, hash of the embedded text).
 
 Re-indexing embeds only objects that are new or whose text changed, so indexing an
-unchanged corpus reads hashes and does no model work.
+unchanged corpus reads hashes and does no model work. Vectors are committed in batches as
+they are computed, so a killed `litlab index` keeps what it embedded and the next run embeds
+only the rest.
 """
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -50,49 +53,112 @@ def texts(con: duckdb.DuckDBPyConnection, granularity: str) -> list[tuple[int, s
     return con.execute(sql).fetchall()
 
 
-def pending(con: duckdb.DuckDBPyConnection, granularity: str, model: str
-            ) -> tuple[list[tuple[int, str, str]], list[int], int]:
-    """Objects to embed (id, text, hash), stored ids to delete, and the object count."""
+@dataclass
+class Pending:
+    """The work a sync has to do for one granularity."""
+
+    todo: list[tuple[int, str, str]]  # (id, text, hash) to embed
+    stale: set[int]  # ids among todo whose stored vector is outdated
+    gone: list[int]  # ids with a vector whose object no longer exists
+    total: int  # objects of the granularity
+
+
+def pending(con: duckdb.DuckDBPyConnection, granularity: str, model: str) -> Pending:
+    """What to embed, which stored vectors it replaces, and which to delete."""
     stored = dict(con.execute(
         "SELECT object_id, text_hash FROM embeddings WHERE granularity = ? AND model = ?",
         [granularity, model]).fetchall())
     current = texts(con, granularity)
-    todo = []
+    todo, stale = [], set()
     for object_id, text in current:
         digest = text_hash(text)
-        if stored.pop(object_id, None) != digest:
+        previous = stored.pop(object_id, None)
+        if previous != digest:
             todo.append((object_id, text, digest))
-    return todo, list(stored), len(current)
+            if previous is not None:
+                stale.add(object_id)
+    return Pending(todo, stale, list(stored), len(current))
+
+
+class BatchWriter:
+    """Commits computed vectors in batches, each in its own transaction.
+
+    A batch is committed once the embedding time it holds is at least COST_RATIO times what
+    the last commit took: on a CPU (seconds per batch) that is every model batch, so a kill
+    loses at most one; on a GPU commits are spaced out so that they cost ~5% of the time.
+    """
+
+    COST_RATIO = 20
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, granularity: str, model: str,
+                 stale: set[int]):
+        self.con, self.granularity, self.model, self.stale = con, granularity, model, stale
+        self.rows: list[tuple[int, str]] = []
+        self.vectors: list[np.ndarray] = []
+        self.embedding_seconds = 0.0
+        self.commit_seconds = 0.0
+
+    def add(self, rows: list[tuple[int, str]], vectors: np.ndarray, seconds: float) -> None:
+        self.rows += rows
+        self.vectors.append(vectors)
+        self.embedding_seconds += seconds
+        if self.embedding_seconds >= self.COST_RATIO * self.commit_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        start = time.perf_counter()
+        vectors = np.concatenate(self.vectors)
+        flat = pa.array(vectors.reshape(-1), type=pa.float32())
+        offsets = pa.array(np.arange(0, len(flat) + 1, vectors.shape[1], dtype=np.int32))
+        table = pa.table({
+            "granularity": [self.granularity] * len(self.rows),
+            "object_id": pa.array([i for i, _ in self.rows], type=pa.int32()),
+            "model": [self.model] * len(self.rows),
+            "text_hash": [h for _, h in self.rows],
+            "vector": pa.ListArray.from_arrays(offsets, flat),
+        })
+        replaced = [i for i, _ in self.rows if i in self.stale]
+        with transaction(self.con):
+            if replaced:  # new objects have nothing to replace: no scan of the table
+                _delete(self.con, self.granularity, self.model, replaced)
+            insert_frame(self.con, "embeddings", table)
+        self.rows, self.vectors, self.embedding_seconds = [], [], 0.0
+        self.commit_seconds = time.perf_counter() - start
+
+
+def _delete(con: duckdb.DuckDBPyConnection, granularity: str, model: str, ids: list[int]) -> None:
+    con.execute("DELETE FROM embeddings WHERE granularity = ? AND model = ? "
+                "AND list_contains(?, object_id)", [granularity, model, ids])
 
 
 def sync(con: duckdb.DuckDBPyConnection, granularity: str, model: str,
          get_embedder: Callable[[], Embedder],
-         progress: Callable[[str, int], Callable[[int], None]] | None = None) -> SyncResult:
+         progress: Callable[[str, int], Callable[[int], None]] | None = None,
+         batch_size: int = 64) -> SyncResult:
     """Embed what is new or changed and drop vectors of objects that are gone.
 
-    The embedder is only loaded when something needs embedding.
+    The embedder is only loaded when something needs embedding. Texts go to the model
+    longest first, ``batch_size`` at a time (the batches a single call would make: they pad
+    least), and are committed as they come (`BatchWriter`).
     """
-    todo, gone, total = pending(con, granularity, model)
-    if todo:
-        advance = progress(f"embedding {granularity}s", len(todo)) if progress else None
-        vectors = get_embedder().encode([t for _, t, _ in todo], advance)
-        flat = pa.array(vectors.reshape(-1), type=pa.float32())
-        offsets = pa.array(np.arange(0, len(flat) + 1, vectors.shape[1], dtype=np.int32))
-        table = pa.table({
-            "granularity": [granularity] * len(todo),
-            "object_id": pa.array([i for i, _, _ in todo], type=pa.int32()),
-            "model": [model] * len(todo),
-            "text_hash": [h for _, _, h in todo],
-            "vector": pa.ListArray.from_arrays(offsets, flat),
-        })
-        gone = gone + [i for i, _, _ in todo]
-    with transaction(con):
-        if gone:
-            con.execute("DELETE FROM embeddings WHERE granularity = ? AND model = ? "
-                        "AND list_contains(?, object_id)", [granularity, model, gone])
-        if todo:
-            insert_frame(con, "embeddings", table)
-    return SyncResult(granularity, total, len(todo), len(gone) - len(todo))
+    work = pending(con, granularity, model)
+    if work.gone:
+        with transaction(con):
+            _delete(con, granularity, model, work.gone)
+    if work.todo:
+        embedder = get_embedder()
+        advance = progress(f"embedding {granularity}s", len(work.todo)) if progress else None
+        writer = BatchWriter(con, granularity, model, work.stale)
+        todo = sorted(work.todo, key=lambda item: -len(item[1]))
+        for start in range(0, len(todo), batch_size):
+            batch = todo[start:start + batch_size]
+            began = time.perf_counter()
+            vectors = embedder.encode([text for _, text, _ in batch], advance)
+            writer.add([(i, h) for i, _, h in batch], vectors, time.perf_counter() - began)
+        writer.flush()
+    return SyncResult(granularity, work.total, len(work.todo), len(work.gone))
 
 
 def load_matrix(con: duckdb.DuckDBPyConnection, granularity: str, model: str

@@ -18,7 +18,7 @@ from typing import Callable
 
 import duckdb
 
-import litlab
+from litlab._version import __version__
 from litlab.errors import LitlabError
 from litlab.index.embedders import load_embedder
 from litlab.index.filters import Filters
@@ -86,7 +86,7 @@ def create_runs(con, questions: list[Question], scope: str, record_ids: list[int
             [run_id, (names or [])[i] if names else run_name(question.text), question.text,
              list(question.options), scope, backend_info["backend"], backend_info["model_id"],
              backend_info.get("weights_sha256"), TEMPLATE_TEXT, json.dumps(parameters),
-             litlab.__version__, record_ids, datetime.now()])
+             __version__, record_ids, datetime.now()])
         ids.append(run_id)
     return ids
 

@@ -14,7 +14,7 @@ from datetime import datetime
 import duckdb
 import numpy as np
 
-import litlab
+from litlab._version import __version__
 from litlab.review.classifier import MODEL_ID, calibrated_probabilities, check_classes
 from litlab.review.features import Features
 from litlab.review.labels import current_reviews, normalise_question
@@ -90,7 +90,7 @@ def write_classifier_run(con: duckdb.DuckDBPyConnection, question: str, features
             "?, 'done', NULL, ?, ?)",
             [run_id, run_name(question), question, OPTIONS,
              f"{MODEL_ID}; features: {', '.join(features.groups)}", TEMPLATE,
-             json.dumps(parameters), litlab.__version__, [int(i) for i in features.ids], now,
+             json.dumps(parameters), __version__, [int(i) for i in features.ids], now,
              datetime.now()])
         con.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", labels)
     predicted = sum(1 for row in labels if row[7] == "classifier" and row[2] == "TRUE")

@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from litlab.cli_common import open_corpus
+
 topics_app = typer.Typer(help="Topics: BERTopic clusters of the corpus, named, mapped and over "
                               "time. `litlab topics --db X` fits them.")
 DB_OPTION = typer.Option(Path("litlab.duckdb"), "--db", help="The corpus database file.",
@@ -14,12 +16,6 @@ DB_OPTION = typer.Option(Path("litlab.duckdb"), "--db", help="The corpus databas
 OUT_OPTION = typer.Option(None, "--out", help="Folder for the figures (HTML and PNG; default "
                                               "<db name>.topics/ beside the database).")
 JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
-
-
-def _open(db: Path, read_only: bool = False, label: dict | None = None):
-    from litlab.cli import _open as open_corpus  # the main CLI's settings handling
-
-    return open_corpus(db, read_only=read_only, label=label)
 
 
 def _out(corpus, out: Optional[Path]) -> Path:
@@ -57,7 +53,7 @@ def topics(
     """Fit topics on the stored embeddings, store them, print the table, write the figures."""
     if ctx.invoked_subcommand is not None:
         return
-    with _open(db, label={"backend": backend, "model": llm, "base_url": base_url}) as corpus:
+    with open_corpus(db, label={"backend": backend, "model": llm, "base_url": base_url}) as corpus:
         report = corpus.topics(min_topic_size=min_topic_size, nr_topics=nr_topics,
                                reduce_outliers=reduce_outliers, llm_names=llm_names,
                                out=_out(corpus, out), seed=seed)
@@ -68,7 +64,7 @@ def topics(
 def show(db: Path = DB_OPTION, run: Optional[int] = typer.Option(None, "--run"),
          out: Optional[Path] = OUT_OPTION, as_json: bool = JSON_OPTION):
     """The stored topics (latest run by default), figures written again (after renames, merges)."""
-    with _open(db) as corpus:
+    with open_corpus(db) as corpus:
         report = corpus.topic_table(run)
         report.figures = corpus.topic_figures(_out(corpus, out), run)
     _print(report, as_json)
@@ -79,7 +75,7 @@ def rename(topic_id: int = typer.Argument(..., help="The topic's id."),
            name: str = typer.Argument(..., help="Its new name."),
            db: Path = DB_OPTION, as_json: bool = JSON_OPTION):
     """Give a topic of the latest run a name of your own."""
-    with _open(db) as corpus:
+    with open_corpus(db) as corpus:
         result = corpus.rename_topic(topic_id, name)
     typer.echo(json.dumps(result) if as_json else
                f"topic {result['topic_id']}: {result['old_name']!r} -> {result['name']!r}")
@@ -90,7 +86,7 @@ def merge(keep: int = typer.Argument(..., help="The topic that stays."),
           others: List[int] = typer.Argument(..., help="Topics merged into it."),
           db: Path = DB_OPTION, as_json: bool = JSON_OPTION):
     """Merge topics of the latest run into one; its keywords are recomputed."""
-    with _open(db) as corpus:
+    with open_corpus(db) as corpus:
         result = corpus.merge_topics(keep, *others)
     typer.echo(json.dumps(result) if as_json else
                f"merged {', '.join(map(str, result['merged']))} into topic {result['topic_id']} "

@@ -13,6 +13,7 @@ from typing import Iterator
 
 from litlab.errors import MissingColumns
 from litlab.ingest.base import ParsedRecord, ReadItem, RejectedRow
+from litlab.spreadsheet import unescape
 
 # canonical field -> header names that carry it (compared case-insensitively).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -157,7 +158,7 @@ class TableReader:
                     raw,
                 )
                 continue
-            fields = {canonical: row[i] for i, canonical in mapping.items()}
+            fields = {canonical: unescape(row[i]) for i, canonical in mapping.items()}
             if separator:
                 fields = {k: v.split(separator) if k in _LIST_LIKE else v for k, v in fields.items()}
             yield ParsedRecord(start, fields, dict(zip(header, row)))

@@ -31,6 +31,16 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _unescaped(column: str) -> str:
+    """``spreadsheet.unescape`` in SQL: the apostrophe litlab's exports put before a cell that
+    a spreadsheet would run as a formula goes again, so an export reads back unchanged."""
+    if column == "NULL":
+        return column
+    return (f"CASE WHEN starts_with({column}, '''') AND list_contains(['=', '+', '-', '@', "
+            f"chr(9), chr(13), ''''], substr({column}, 2, 1)) THEN substr({column}, 2) "
+            f"ELSE {column} END")
+
+
 def header_lines(head: str, delimiter: str) -> tuple[list[str], int]:
     """The header's cells and how many lines it spans (a quoted name may hold a line break)."""
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
@@ -63,7 +73,7 @@ def source_sql(scan: FileScan, header: list[str], delimiter: str, mapping: dict[
     by_field = {field: names[i] for i, field in mapping.items()}
     fields = []
     for field in TEXT_FIELDS + INT_FIELDS + LIST_FIELDS:
-        column = by_field.get(field, "NULL")
+        column = _unescaped(by_field.get(field, "NULL"))
         if list_separator and field in list_like:
             fields += [f"NULL::VARCHAR AS {field}",
                        f"string_split({column}, {_literal(list_separator)}) AS {field}__list"]
