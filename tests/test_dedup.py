@@ -92,3 +92,14 @@ def test_doi_variants_normalise_to_one(tmp_path, ingest, corpus):
     assert imp.duplicates == 1
     assert corpus.records().doi.tolist() == ["10.1007/s11192-020-00001-x"]
     assert not pd.isna(corpus.duplicates().duplicate_of[0])
+
+
+def test_parts_of_a_series_stay_apart_but_a_retyped_title_merges(tmp_path, ingest, corpus):
+    series = "Mapping the science of science with co-citation networks, part {}"
+    rows = [scopus_row(1, Title=series.format(1), DOI="", EID="", Year="2020"),
+            scopus_row(2, Title=series.format(2), DOI="", EID="", Year="2020"),
+            scopus_row(3, Title=series.format(1).replace("co-citation", "cocitation") + ".",
+                       DOI="", EID="", Year="2020")]
+    imp = ingest(write_csv(tmp_path / "s.csv", rows)).imports[0]
+    assert (imp.stored, imp.duplicates) == (2, 1)
+    assert corpus.duplicates().reason.tolist() == ["fuzzy_title"]

@@ -42,6 +42,12 @@ def name_tokens(name: str | None) -> frozenset[str]:
     return frozenset(t for t in re.split(r"[^a-z]+", text) if len(t) > 1)
 
 
+def numbers(title: str | None) -> list[str]:
+    """The numbers in a title: "Part 1" and "Part 2" of a series are near-identical titles
+    by the same author in the same year, and different articles."""
+    return re.findall(r"\d+", title or "")
+
+
 def same_first_author(a: str | None, b: str | None) -> bool:
     """False only when both first authors are known and share no name word."""
     ta, tb = name_tokens(a), name_tokens(b)
@@ -70,7 +76,7 @@ class Resolver:
     def __init__(self, stored: Iterable[KeyRow]):
         self._ids: dict[str, dict[str, Ref]] = {f: {} for f in ID_FIELDS}
         self._titles: dict[tuple[str, int | None], Ref] = {}
-        self._info: dict[Ref, tuple[str | None, str | None]] = {}
+        self._info: dict[Ref, tuple[str | None, str | None, str | None]] = {}
         for row in stored:
             self.add(row)
 
@@ -82,10 +88,10 @@ class Resolver:
                 self._ids[f].setdefault(value, row.ref)
         if row.title_key:
             self._titles.setdefault((row.title_key, row.year), row.ref)
-        self._info[row.ref] = (row.doi, row.first_author)
+        self._info[row.ref] = (row.doi, row.first_author, row.title_key)
 
     def _compatible(self, ref: Ref, row: KeyRow) -> bool:
-        doi, author = self._info[ref]
+        doi, author, _ = self._info[ref]
         if doi and row.doi and doi != row.doi:
             return False
         return same_first_author(author, row.first_author)
@@ -107,7 +113,7 @@ class Resolver:
         if not kept:
             return None
         score, ref = min(kept, key=lambda s: (-s[0], s[1][0] != "e", s[1][1]))
-        if self._compatible(ref, row):
+        if self._compatible(ref, row) and numbers(self._info[ref][2]) == numbers(row.title_key):
             return Match(ref, "fuzzy_title", round(score, 2))
         return None
 
