@@ -127,6 +127,8 @@ class Corpus:
             questions = [questions]
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
+        service.check_request(self.con, self.settings, questions, options, scope, filters, limit,
+                              sample)
         return service.start(self.con, self.backend, self.settings, questions, options, scope,
                              filters, limit, sample, names, progress, should_stop)
 

@@ -155,3 +155,17 @@ def test_run_show_evaluate_and_export(demo, tmp_path):
     assert len(ris) == len(table)
     assert sum("litlab" in " ".join(e.get("notes", [])) for e in ris) == 12
     assert (tmp_path / "labels.ris.provenance.json").exists()
+
+
+def test_bad_label_requests_are_refused_before_the_model_loads(tmp_path):
+    corpus = litlab.open(tmp_path / "fresh.duckdb")
+    corpus.ingest([DEMO / "extra.ris"])
+    for bad, message in [(dict(questions=" "), "empty question"),
+                         (dict(questions=QUESTION, scope="everything"), "unknown scope"),
+                         (dict(questions=QUESTION, limit=0), "--limit must be at least 1"),
+                         (dict(questions=QUESTION, filters={"year": "1800"}), "matches nothing")]:
+        with pytest.raises(LitlabError, match=message):
+            corpus.label(**bad)
+    assert corpus._backend is None  # a typo cost no model load (seconds to minutes)
+    assert corpus.runs().empty
+    corpus.close()

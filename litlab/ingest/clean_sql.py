@@ -188,13 +188,29 @@ def _document_types(values: pa.Array) -> pa.Array:
     return pa.array([fields_document_type(v) for v in values.to_pylist()], pa.string())
 
 
+_UDFS = (("litlab_copyright_at", _copyright_at, "BIGINT"),
+         ("litlab_title_key", _title_keys, "VARCHAR"),
+         ("litlab_document_type", _document_types, "VARCHAR"))
+
+
 def register_udfs(con: duckdb.DuckDBPyConnection) -> None:
-    """The Python UDFs the cleaning SQL calls, once per connection."""
-    for name, function, result in (("litlab_copyright_at", _copyright_at, "BIGINT"),
-                                   ("litlab_title_key", _title_keys, "VARCHAR"),
-                                   ("litlab_document_type", _document_types, "VARCHAR")):
+    """The Python UDFs the cleaning SQL calls, on this cursor until ``remove_udfs``.
+
+    The catalog is shared by all cursors of a database, and a UDF left behind by a cursor
+    that was closed crashes the process when called: each ingest registers and removes its
+    own (the UI ingests from a job thread's cursor, the CLI from the main one)."""
+    for name, function, result in _UDFS:
         try:
             con.create_function(name, function, ["VARCHAR"], result, type="arrow",
                                 null_handling="special", side_effects=False)
-        except duckdb.NotImplementedException:  # already registered on this connection
+        except duckdb.NotImplementedException:  # already registered on this cursor
+            pass
+
+
+def remove_udfs(con: duckdb.DuckDBPyConnection) -> None:
+    """Remove what ``register_udfs`` registered on this cursor."""
+    for name, *_ in _UDFS:
+        try:
+            con.remove_function(name)
+        except (duckdb.InvalidInputException, duckdb.CatalogException):
             pass

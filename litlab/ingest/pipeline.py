@@ -6,7 +6,7 @@ from typing import Callable
 
 import duckdb
 
-from litlab.errors import LitlabError
+from litlab.errors import LitlabError, from_system_error
 from litlab.ingest.documents import import_pdfs, relink_documents
 from litlab.ingest.exports import import_export
 from litlab.ingest.inputs import sort_inputs
@@ -21,14 +21,25 @@ def _import_one(con, path: Path, settings: IngestSettings) -> ImportSummary:
     """One export file; whatever goes wrong is that file's failure, never the batch's."""
     try:
         return import_export(con, path, settings)
-    except LitlabError as exc:
+    except Exception as exc:
+        # A full disk or a read-only file system is the machine's failure, not the file's:
+        # it stops the batch with its own message (what was committed is kept).
+        storage = from_system_error(exc)
+        if storage is not None:
+            raise storage from None
+        return _failed(path, exc)
+
+
+def _failed(path: Path, exc: Exception) -> ImportSummary:
+    """The summary of a file that could not be imported, with why."""
+    if isinstance(exc, LitlabError):
         return ImportSummary(str(path), "failed", message=str(exc))
-    except OSError as exc:
+    if isinstance(exc, OSError):
         return ImportSummary(str(path), "failed", message=f"cannot be read: {exc.strerror or exc}")
-    except Exception as exc:  # a bug or a limit we did not foresee: say so, go on
-        return ImportSummary(str(path), "failed", message=(
-            f"could not be read ({type(exc).__name__}: {str(exc)[:300]}); nothing from this "
-            "file was stored; please report this with the file"))
+    # A bug or a limit we did not foresee: say so, go on with the other files.
+    return ImportSummary(str(path), "failed", message=(
+        f"could not be read ({type(exc).__name__}: {str(exc)[:300]}); nothing from this "
+        "file was stored; please report this with the file"))
 
 
 def ingest(con: duckdb.DuckDBPyConnection, paths: list[Path], settings: IngestSettings,

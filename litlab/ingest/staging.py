@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from litlab.ingest.base import INT_FIELDS, LIST_FIELDS, TEXT_FIELDS, ParsedRecord, ReadItem
-from litlab.ingest.clean_sql import clean_select, register_udfs
+from litlab.ingest.clean_sql import clean_select, register_udfs, remove_udfs
 
 STAGED = "litlab_staged"
 BATCH = 20_000
@@ -44,7 +44,9 @@ def create_staged(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the staging table and the cleaning UDFs."""
     con.execute(f"DROP TABLE IF EXISTS {STAGED}")
+    remove_udfs(con)
 
 
 def stage_sql(con: duckdb.DuckDBPyConnection, source: str, list_columns: bool = False) -> None:

@@ -27,6 +27,26 @@ def read_questions(path: Path) -> list[str]:
     return questions
 
 
+def check_request(con: duckdb.DuckDBPyConnection, settings: Settings, questions: list[str],
+                  options=None, scope: str = "auto", filters: Filters | None = None,
+                  limit: int | None = None, sample: int | None = None) -> None:
+    """Refuse a bad question, options, scope, limit or an empty selection before the model
+    loads (loading takes seconds to minutes; a typo should cost none of them)."""
+    from litlab.labeling.context import SCOPES
+
+    if not questions:
+        raise LitlabError("no question: write the question the model should answer")
+    for q in questions:
+        make_question(q, options)
+    if scope not in SCOPES:
+        raise LitlabError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
+    for name, value in (("--limit", limit), ("--sample", sample)):
+        if value is not None and value < 1:
+            raise LitlabError(f"{name} must be at least 1 (got {value})")
+    if not select_records(con, filters or Filters(), limit, sample, settings.label.seed):
+        raise LitlabError("no records to label: the corpus is empty or the filter matches nothing")
+
+
 def start(con: duckdb.DuckDBPyConnection, backend, settings: Settings, questions: list[str],
           options=None, scope: str = "auto", filters: Filters | None = None,
           limit: int | None = None, sample: int | None = None, names: list[str] | None = None,

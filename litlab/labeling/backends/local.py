@@ -3,11 +3,13 @@
 A GGUF file is de-quantized by transformers on first load (about 15-25 s) and cached as
 safetensors under the litlab cache folder, so later loads take a fraction of a second.
 Options are scored with a KV cache: an article is encoded once, and every question and
-every option continues from that cache.
+every option continues from that cache in one tree-masked pass (option_tree.py); the prompt
+before the article is encoded once per backend.
 """
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 from pathlib import Path
@@ -68,11 +70,11 @@ def resolve(model: str) -> tuple[str, Path | None, list[Path]]:
     return model, None, []
 
 
-def _truncate(cache, length: int) -> None:
-    """Drop cached positions beyond ``length`` (a negative crop works on old and new caches)."""
-    extra = cache.get_seq_length() - length
-    if extra > 0:
-        cache.crop(-extra)
+def _cache_of(result):
+    """The cache a forward pass returned (``cache`` in transformers 5, ``past_key_values``
+    before)."""
+    cache = getattr(result, "cache", None)
+    return cache if cache is not None else result.past_key_values
 
 
 class TransformersBackend:
@@ -97,6 +99,11 @@ class TransformersBackend:
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.window = int(getattr(self.model.config, "max_position_embeddings", 2048) or 2048)
+        self._head = None  # (token ids, cache) of the prompt before the article
+        # transformers 5 names the cache argument ``cache``; 4.x ``past_key_values``.
+        self._cache_arg = ("cache" if "cache" in inspect.signature(self.model.forward).parameters
+                           else "past_key_values")
+        self._keeps_logits = "logits_to_keep" in inspect.signature(self.model.forward).parameters
 
     def _load(self, model: str, gguf: Path | None):
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -162,58 +169,81 @@ class TransformersBackend:
         budget = min(self.max_context_tokens,
                      self.window - len(head_ids) - len(middle_ids) - max(map(len, suffixes)) - 16)
         bodies = [self._ids(article_text(text)) for text in articles]
-        prefixes = [head_ids + body[:budget] + middle_ids for body in bodies]
+        prefixes = [body[:budget] + middle_ids for body in bodies]
         results: list[ArticleScores] = [None] * len(articles)  # type: ignore[list-item]
         order = sorted(range(len(articles)), key=lambda i: len(prefixes[i]))
         for start in range(0, len(order), self.batch_size):
             batch = order[start:start + self.batch_size]
-            logprobs = self._score_batch([prefixes[i] for i in batch], suffixes, options)
+            logprobs = self._score_batch([prefixes[i] for i in batch], suffixes, options, head_ids)
             for row, i in enumerate(batch):
                 results[i] = ArticleScores(logprobs[row], min(len(bodies[i]), budget),
                                            len(bodies[i]) > budget)
         return results
 
     def _score_batch(self, prefixes: list[list[int]], suffixes: list[list[int]],
-                     options: list[list[list[int]]]) -> list[list[list[float]]]:
+                     options: list[list[list[int]]], head: list[int] | None = None
+                     ) -> list[list[list[float]]]:
+        """Option log-probabilities for a batch of article prefixes. ``head`` (the system
+        message and chat tokens before the article, the same for every article) is encoded
+        once per backend and its cache copied into each batch, so only the article's own
+        tokens are computed per article."""
         torch = self.torch
+        head = head or []
         width = max(map(len, prefixes))
         pad = self.tokenizer.pad_token_id
         ids = torch.tensor([[pad] * (width - len(p)) + p for p in prefixes], device=self.device)
-        mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prefixes],
-                            device=self.device)
+        mask = torch.tensor([[1] * len(head) + [0] * (width - len(p)) + [1] * len(p)
+                             for p in prefixes], device=self.device)
         batch = len(prefixes)
-        out = [[[0.0] * len(opts) for opts in options] for _ in range(batch)]
         with torch.no_grad():
-            # Positions follow the real tokens, not the left padding.
-            cache = self.model(input_ids=ids, attention_mask=mask,
-                               position_ids=(mask.cumsum(1) - 1).clamp(min=0),
-                               use_cache=True).past_key_values
-            for qi, suffix in enumerate(suffixes):
-                logits, cache, mask_q = self._extend(cache, mask, suffix, batch)
-                first = torch.log_softmax(logits[:, -1].float(), dim=-1)
-                for oi, option in enumerate(options[qi]):
-                    total = first[:, option[0]].clone()
-                    if len(option) > 1:
-                        more, cache, _ = self._extend(cache, mask_q, option[:-1], batch)
-                        steps = torch.log_softmax(more.float(), dim=-1)
-                        rest = torch.tensor(option[1:], device=self.device)
-                        total += steps[:, torch.arange(len(rest)), rest].sum(dim=1)
-                        _truncate(cache, mask_q.shape[1])
-                    for row in range(batch):
-                        out[row][qi][oi] = float(total[row])
-                _truncate(cache, mask.shape[1])
+            # Positions follow the real tokens, not the padding between head and article.
+            positions = ((mask.cumsum(1) - 1).clamp(min=0))[:, len(head):]
+            past = self._head_cache(head, batch) if head else None
+            result = self.model(input_ids=ids, attention_mask=mask, position_ids=positions,
+                                use_cache=True, **{self._cache_arg: past})
+            out = self._score_options(_cache_of(result), mask, suffixes, options)
         return out
 
-    def _extend(self, cache, mask, tokens: list[int], batch: int):
-        """Feed the same tokens to every row after the cache; logits, cache and the new mask."""
+    def _score_options(self, cache, mask, suffixes: list[list[int]],
+                       options: list[list[list[int]]]) -> list[list[list[float]]]:
+        """Every question's options after the articles' cache, in one tree-masked pass."""
+        from litlab.labeling.backends import option_tree
+
         torch = self.torch
-        ids = torch.tensor([tokens] * batch, device=self.device)
-        full = torch.cat([mask, torch.ones((batch, len(tokens)), dtype=mask.dtype,
-                                           device=self.device)], dim=1)
-        positions = (full.cumsum(1) - 1)[:, -len(tokens):]
-        result = self.model(input_ids=ids, attention_mask=full, position_ids=positions,
-                            past_key_values=cache, use_cache=True)
-        return result.logits, result.past_key_values, full
+        tree = option_tree.layout(suffixes, options)
+        batch = mask.shape[0]
+        ids = torch.tensor([tree.tokens] * batch, device=self.device)
+        full_mask = option_tree.attention_mask(torch, tree, mask, self.dtype)
+        positions = option_tree.position_ids(torch, tree, mask)
+        read = tree.positions_read
+        extra = {}
+        if self._keeps_logits:  # only the positions read: not vocabulary x every new token
+            extra["logits_to_keep"] = torch.tensor(read, device=self.device)
+        result = self.model(input_ids=ids, attention_mask=full_mask, position_ids=positions,
+                            use_cache=True, **{self._cache_arg: cache}, **extra)
+        logits = result.logits if self._keeps_logits else result.logits[:, read]
+        logprobs = torch.log_softmax(logits.float(), dim=-1)
+        row_of = {p: i for i, p in enumerate(read)}
+        out = [[[0.0] * len(opts) for opts in options] for _ in range(batch)]
+        for qi, oi, at, targets in tree.reads:
+            total = sum(logprobs[:, row_of[p], t] for p, t in zip(at, targets))
+            for row in range(batch):
+                out[row][qi][oi] = float(total[row])
+        return out
+
+    def _head_cache(self, head: list[int], batch: int):
+        """A fresh copy of the shared head's cache for ``batch`` rows."""
+        import copy
+
+        torch = self.torch
+        if self._head is None or self._head[0] != head:
+            with torch.no_grad():
+                result = self.model(input_ids=torch.tensor([head], device=self.device),
+                                    use_cache=True)
+            self._head = (head, _cache_of(result))
+        cache = copy.deepcopy(self._head[1])
+        cache.batch_repeat_interleave(batch)
+        return cache
 
     def generate(self, prompt: str, max_tokens: int = 200) -> str:
         torch = self.torch
