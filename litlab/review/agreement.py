@@ -15,7 +15,8 @@ def decisions_by_reviewer(con: duckdb.DuckDBPyConnection, question: str) -> pd.D
     reviewer, one row per record."""
     long = con.execute("""
         SELECT record_id, reviewer, arg_max(label, review_id) AS label FROM reviews
-        WHERE question = ? AND source <> 'settle' GROUP BY record_id, reviewer
+        WHERE question = ? AND source <> 'settle' AND stage = 'title_abstract'
+        GROUP BY record_id, reviewer
     """, [normalise_question(question)]).df()
     if long.empty:
         return pd.DataFrame()

@@ -144,7 +144,8 @@ def screening_order(con, question: str) -> np.ndarray:
     question = normalise_question(question)
     current = dict(zip(*[current_reviews(con, question)[c] for c in ("record_id", "label")]))
     firsts = con.execute("SELECT record_id, min(review_id) AS first FROM reviews "
-                         "WHERE question = ? GROUP BY record_id ORDER BY first",
+                         "WHERE question = ? AND stage = 'title_abstract' GROUP BY record_id "
+                         "ORDER BY first",
                          [question]).fetchall()
     return np.array([current[r] in ("TRUE", "UNCLEAR") for r, _ in firsts if r in current],
                     dtype=bool)

@@ -107,7 +107,7 @@ def pending(con: duckdb.DuckDBPyConnection, question: str, reviewer: str) -> lis
         SELECT v.run_id, v.record_id FROM validation_samples v JOIN label_runs r USING (run_id)
         WHERE r.question = ? AND NOT EXISTS (
             SELECT 1 FROM reviews w WHERE w.question = r.question AND w.record_id = v.record_id
-              AND w.reviewer = ?)
+              AND w.reviewer = ? AND w.stage = 'title_abstract')
         ORDER BY v.run_id, v.position""", [question, reviewer]).fetchall()
 
 
