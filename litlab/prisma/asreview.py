@@ -3,7 +3,8 @@
 Out: the CSV layout ASReview LAB imports as a dataset: title, abstract, authors, doi, year,
 keywords, url, and ``label_included`` (1 included, 0 excluded, empty not screened) at title
 and abstract; ASReview reads labeled rows as prior knowledge. ASReview knows no UNCLEAR:
-such records go out unlabeled, with ``litlab_label`` saying why. No column is called
+such records go out unlabeled, with ``litlab_label`` saying why (and come back UNCLEAR
+unless ASReview decided them). No column is called
 ``label`` or ``included``: ASReview would read either as the label column.
 
 In: ASReview's exported dataset keeps the input columns and adds ``asreview_label`` (its
@@ -86,10 +87,13 @@ def read_asreview(path: Path) -> tuple[pd.DataFrame, str]:
         text = value.strip().lower()
         return "TRUE" if text in _TRUE else "FALSE" if text in _FALSE else value.strip()
 
+    labels = raw[column].map(label)
+    if "litlab_label" in raw.columns:  # UNCLEAR went out unlabeled; it comes back as it was
+        labels = labels.where((labels != "") | (raw.litlab_label != "UNCLEAR"), "UNCLEAR")
     table = pd.DataFrame({
         "doi": raw.get("doi", pd.Series([""] * len(raw))).map(unescape),
         "title": raw.get("title", pd.Series([""] * len(raw))).map(unescape),
-        "label": raw[column].map(label)})
+        "label": labels})
     return table, column
 
 
