@@ -58,6 +58,9 @@ def main() -> None:
             print(f"records {counts['records']:,}, screened {counts['screened']:,}, sought "
                   f"{counts['sought']}, assessed {counts['assessed']}, included "
                   f"{counts['included']}; load average {os.getloadavg()[0]:.1f}")
+            began = time.perf_counter()  # the first draw imports matplotlib
+            corpus.prisma_diagram(QUESTION, Path(folder) / "first.png")
+            print(f"first diagram (.png, matplotlib imported): {time.perf_counter() - began:.2f} s")
             timings: dict[str, list[float]] = {"counts": [], ".png": [], ".svg": [], ".pdf": []}
             for i in range(args.repeat):
                 began = time.perf_counter()
