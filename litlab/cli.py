@@ -243,7 +243,8 @@ def export(path: Path = typer.Argument(..., help="labels.csv|.xlsx|.parquet|.ris
                                                   "(full text, else title/abstract)."),
            as_json: bool = typer.Option(False, "--json")):
     """Write the labeled table, one row per record, with each run's provenance."""
-    with _open(db, read_only=True) as corpus:
+    with _open(db, read_only=True if included is None else read_only_unless_writable(db)
+               ) as corpus:
         result = corpus.export(path, runs, _filters(year, types, None, None, None), included)
     typer.echo(json.dumps(result) if as_json else
                f"wrote {result['rows']} records with runs {result['runs']} to {result['path']}; "

@@ -343,3 +343,26 @@ def test_ris_export_of_included_records_carries_labels_as_keywords(indexed_demo_
         assert any(n.startswith(f"litlab {name}: ") for n in entry["notes"])
     nothing = run_cli("export", tmp_path / "x.ris", "--db", path, "--included", "Unasked?")
     assert nothing.exit_code == 2 and "no record is included" in nothing.output
+
+
+def test_reviews_of_an_older_corpus_become_title_abstract_decisions(tmp_path):
+    from litlab.schema import MIGRATIONS
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+    for version, sql in enumerate(MIGRATIONS[:7], start=1):
+        con.execute(sql)
+        con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+    con.execute("INSERT INTO imports VALUES (1, 'old.csv', 'x', 'scopus_csv', 'utf-8', 1, 1, 0, "
+                "0, 'done', NULL, now(), now())")
+    con.execute("INSERT INTO records (record_id, import_id, title) VALUES (1, 1, 'Old')")
+    con.execute("INSERT INTO reviews (question, record_id, label, reviewer, source, created_at)"
+                " VALUES (?, 1, 'TRUE', 'alice', 'terminal', now())", [QUESTION])
+    con.close()
+    result = run_cli("prisma", QUESTION, "--db", path, "--json")  # writable: upgraded
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output)["counts"]
+    assert counts["screened"] == 1 and counts["sought"] == 1 and counts["not_retrieved"] == 1
+    with litlab.open(path) as corpus:
+        assert corpus.reviews(QUESTION).label.tolist() == ["TRUE"]

@@ -31,7 +31,10 @@ _FALSE = {"0", "0.0", "no", "n", "false"}
 
 def screening_table(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFrame:
     """Every record in ASReview's dataset layout with the current title/abstract decision."""
+    from litlab.prisma.counts import require_stages
+
     question = normalise_question(question)
+    require_stages(con)
     table = con.execute("""
         SELECT record_id AS litlab_record_id, title, abstract,
                array_to_string(authors, '; ') AS authors, doi, year,

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from litlab.cli_common import open_corpus
+from litlab.cli_common import open_corpus, read_only_unless_writable
 
 app = typer.Typer(add_completion=False)
 asreview_app = typer.Typer(help="Files for ASReview LAB: the screening state out, its "
@@ -34,7 +34,7 @@ def prisma(
     from litlab.prisma.queries import as_script
     from litlab.spreadsheet import escape_frame
 
-    with open_corpus(db, read_only=True) as corpus:
+    with open_corpus(db, read_only=read_only_unless_writable(db)) as corpus:
         counts = corpus.prisma(question)
         if out:
             corpus.prisma_diagram(question, out)
@@ -54,7 +54,7 @@ def asreview_export(question: str = typer.Argument(...), path: Path = typer.Argu
                     db: Path = DB_OPTION, as_json: bool = typer.Option(False, "--json")):
     """Every record with title, abstract, authors, DOI, year, keywords and label_included
     (1 included, 0 excluded, empty not screened) at title/abstract."""
-    with open_corpus(db, read_only=True) as corpus:
+    with open_corpus(db, read_only=read_only_unless_writable(db)) as corpus:
         result = corpus.export_asreview(question, path)
     typer.echo(json.dumps(result) if as_json else
                f"wrote {result['rows']} records to {result['path']}: {result['included']} "

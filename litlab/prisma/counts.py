@@ -46,6 +46,16 @@ class PrismaCounts:
         return pd.DataFrame(rows, columns=["box", "n", "query"])
 
 
+def require_stages(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse, in one line, a corpus from before screening stages (opened read-only, so not
+    upgraded): its reviews have no stage to count by."""
+    if not con.execute("SELECT count(*) FROM information_schema.tables "
+                       "WHERE table_name = 'question_settings'").fetchone()[0]:
+        raise LitlabError("this corpus was written by an older litlab and is open read-only: "
+                          "run any writing command on it once (e.g. `litlab ingest` of a file "
+                          "already in it, which changes nothing else) to upgrade it")
+
+
 def _run(con: duckdb.DuckDBPyConnection, sql: str, question: str) -> list[tuple]:
     return con.execute(sql, {"question": question} if "$question" in sql else None).fetchall()
 
@@ -55,6 +65,7 @@ def prisma_counts(con: duckdb.DuckDBPyConnection, question: str) -> PrismaCounts
     from litlab.review.criteria import question_settings
 
     question = normalise_question(question)
+    require_stages(con)
     options = question_options(con, question)
     if not set(options) <= set(LABELS):
         raise LitlabError(f"a PRISMA diagram needs a TRUE/FALSE question (include/exclude); "
@@ -106,6 +117,7 @@ def included_records(con: duckdb.DuckDBPyConnection, question: str) -> tuple[lis
     """(record ids, stage): the studies included at full text once the question has any
     full-text decision, else the records included at title and abstract."""
     question = normalise_question(question)
+    require_stages(con)
     has_full_text = _run(con, "SELECT count(*) FROM reviews WHERE question = $question AND "
                               "stage = 'full_text'", question)[0][0]
     stage, sql = (("full_text", queries.INCLUDED_FULL_TEXT) if has_full_text else
