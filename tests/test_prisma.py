@@ -300,6 +300,18 @@ def test_asreview_round_trip_keeps_every_decision(db, tmp_path):
     again = json.loads(run_cli("asreview", "import", QUESTION, tmp_path / "asreview_export.csv",
                                "--db", fresh, "--reviewer", "alice", "--json").output)
     assert again["imported"] == 0 and again["unchanged"] == 40
+    # Decisions made in ASReview come back to the corpus they left: a new one and a change.
+    undecided = table.index[table.label_included == ""][0]
+    flipped = table.index[table.label_included == "1"][0]
+    table.loc[undecided, "asreview_label"], table.loc[flipped, "asreview_label"] = "1", "0"
+    table.to_csv(tmp_path / "asreview_later.csv", index=False)
+    later = json.loads(run_cli("asreview", "import", QUESTION, tmp_path / "asreview_later.csv",
+                               "--db", db, "--reviewer", "alice", "--json").output)
+    assert later["imported"] == 2 and later["by_label"] == {"TRUE": 1, "FALSE": 1}
+    with litlab.open(db) as corpus:
+        now = corpus.reviews(QUESTION).set_index("record_id").label
+    assert now[int(table.litlab_record_id[undecided])] == "TRUE"
+    assert now[int(table.litlab_record_id[flipped])] == "FALSE"
 
 
 def test_an_asreview_file_of_another_dataset_imports_nothing(db, tmp_path):
@@ -360,6 +372,11 @@ def test_reviews_of_an_older_corpus_become_title_abstract_decisions(tmp_path):
     con.execute("INSERT INTO reviews (question, record_id, label, reviewer, source, created_at)"
                 " VALUES (?, 1, 'TRUE', 'alice', 'terminal', now())", [QUESTION])
     con.close()
+    with litlab.open(path, read_only=True) as corpus:  # read-only: not upgraded, still read
+        assert corpus.reviews(QUESTION).label.tolist() == ["TRUE"]
+        assert corpus.stopping(QUESTION)["relevant_found"] == 1
+        with pytest.raises(LitlabError, match="older litlab"):
+            corpus.prisma(QUESTION)
     result = run_cli("prisma", QUESTION, "--db", path, "--json")  # writable: upgraded
     assert result.exit_code == 0, result.output
     counts = json.loads(result.output)["counts"]

@@ -122,7 +122,7 @@ def import_asreview(con: duckdb.DuckDBPyConnection, question: str, path: Path, r
     result = ImportResult(question)
     if not fresh.empty:
         result = import_reviews(con, question, Path(path), reviewer, "label", new_reviewers,
-                                skip_blank=True, table=fresh.reset_index(drop=True))
+                                skip_blank=True, table=fresh)
     result.unlabeled = int((table.label == "").sum())
     result.unchanged = int(same.sum())
     return result

@@ -104,13 +104,29 @@ def add_review(con: duckdb.DuckDBPyConnection, question: str, record_id: int, la
          reason]).fetchone()[0]
 
 
+def has_stages(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the reviews table has screening stages: an older corpus opened read-only (not
+    upgraded) has none, and all its reviews are title/abstract decisions."""
+    return bool(con.execute("SELECT count(*) FROM information_schema.columns WHERE "
+                            "table_name = 'reviews' AND column_name = 'stage'").fetchone()[0])
+
+
+def title_abstract_only(con: duckdb.DuckDBPyConnection, alias: str = "") -> str:
+    """The SQL condition (``AND ...``) keeping title/abstract reviews, empty on older files."""
+    return f" AND {alias}stage = 'title_abstract'" if has_stages(con) else ""
+
+
 def current_reviews(con: duckdb.DuckDBPyConnection, question: str,
                     stage: str = "title_abstract") -> pd.DataFrame:
     """One row per reviewed record at a screening stage: the latest decision, who made it and
     when, how many decisions it has, how many reviewers, and whether it is disputed (its
     reviewers' latest decisions differ and the latest decision is not a settlement)."""
-    return con.execute("""
-        WITH q AS (SELECT * FROM reviews WHERE question = ? AND stage = ?),
+    staged = has_stages(con)
+    reviews = ("SELECT * FROM reviews WHERE question = $question AND stage = $stage" if staged
+               else "SELECT *, NULL::VARCHAR AS reason FROM reviews WHERE question = $question "
+                    "AND $stage = 'title_abstract'")
+    return con.execute(f"""
+        WITH q AS ({reviews}),
         latest AS (
             SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY record_id
                                                         ORDER BY review_id DESC) AS rank,
@@ -126,7 +142,7 @@ def current_reviews(con: duckdb.DuckDBPyConnection, question: str,
                l.n_decisions, coalesce(o.n_reviewers, 0) AS n_reviewers,
                coalesce(o.n_labels > 1 AND l.source <> 'settle', false) AS disputed
         FROM latest l LEFT JOIN opinions o USING (record_id) ORDER BY l.record_id
-    """, [normalise_question(question), stage]).df()
+    """, {"question": normalise_question(question), "stage": stage}).df()
 
 
 def settled_reviews(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFrame:
@@ -188,8 +204,9 @@ def import_reviews(con: duckdb.DuckDBPyConnection, question: str, path: Path, re
     options = question_options(con, question)
     allowed = known_reviewers(con) | {reviewer} | {check_reviewer(n) for n in new_reviewers}
     result, rows, rejects, now = ImportResult(question), [], [], datetime.now()
-    for line, (row, record_id) in enumerate(zip(table.to_dict("records"),
-                                                match_records(con, table)), start=2):
+    # The file's line of each row (header on line 1), also for a table a caller filtered.
+    lines = [int(i) + 2 for i in table.index]
+    for line, row, record_id in zip(lines, table.to_dict("records"), match_records(con, table)):
         if skip_blank and not str(row[label_column]).strip():
             result.unlabeled += 1
             continue
