@@ -383,3 +383,33 @@ def test_reviews_of_an_older_corpus_become_title_abstract_decisions(tmp_path):
     assert counts["screened"] == 1 and counts["sought"] == 1 and counts["not_retrieved"] == 1
     with litlab.open(path) as corpus:
         assert corpus.reviews(QUESTION).label.tolist() == ["TRUE"]
+
+
+def test_the_make_demo_diagram_counts_equal_sql(db, tmp_path):
+    """`make demo`'s PRISMA steps, through the CLI, on the demo corpus; every count checked."""
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("".join((DEMO / "demo_truth.csv").read_text().splitlines(True)[:31]))
+    steps = [
+        ("review", QUESTION, "--import", reviews, "--label-column", "uses_bibliometrics"),
+        ("review", QUESTION, "--criteria", DEMO / "criteria.txt", "--reasons",
+         "no own analysis of publication data,not a research article,wrong field"),
+        ("review", QUESTION, "--import", DEMO / "fulltext_reviews.csv", "--stage", "full-text"),
+        ("prisma", QUESTION, "--out", tmp_path / "prisma.png", "--json"),
+    ]
+    for step in steps:
+        result = run_cli(*step, "--db", db)
+        assert result.exit_code == 0, (step, result.output)
+    shown = json.loads(result.output)
+    expected = _independent_counts(db)
+    for name, value in expected.items():
+        if name == "by_source":
+            assert [(s["source"], s["n"]) for s in shown["by_source"]] == value
+        elif name == "reasons":
+            assert {r["reason"]: r["n"] for r in shown["reasons"]} == value
+        else:
+            assert shown["counts"][name] == value, name
+    assert (shown["counts"]["screened"], shown["counts"]["sought"],
+            shown["counts"]["not_retrieved"], shown["counts"]["assessed"],
+            shown["counts"]["included"]) == (30, 6, 2, 4, 2)
+    assert shown["missing"] == []
+    assert (tmp_path / "prisma.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
