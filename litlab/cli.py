@@ -128,6 +128,9 @@ def _register_review_commands() -> None:
 
 
 _register_review_commands()
+from litlab.prisma.cli import app as _prisma_commands, asreview_app  # noqa: E402 (typer only)
+app.add_typer(_prisma_commands)
+app.add_typer(asreview_app, name="asreview")
 from litlab.topics.cli import topics_app  # noqa: E402 (typer only; the work loads lazily)
 app.add_typer(topics_app, name="topics")
 
@@ -153,6 +156,9 @@ def label(
                                       "the served model name (default SmolLM2-135M, bundled)."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size"),
+    criteria: Optional[str] = typer.Option(None, "--criteria", help="Eligibility criteria (a "
+                                           "text file or the text), stored with the question "
+                                           "and given to the model before it."),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """Label every article: a probability for every option and a verbatim evidence sentence."""
@@ -176,7 +182,7 @@ def label(
         progress = None if as_json else tqdm_progress
         result = (corpus.resume(resume, progress=progress) if resume is not None else
                   corpus.label(asked, options, scope, _filters(year, types, None, None, None),
-                               limit, sample, progress=progress))
+                               limit, sample, progress=progress, criteria=criteria))
     typer.echo(json.dumps(result.to_dict()) if as_json else
                f"run {', '.join(map(str, result.run_ids))}: {result.labeled} records labeled "
                f"in {result.seconds:.1f} s ({result.status}); `litlab runs show "
@@ -232,10 +238,14 @@ def export(path: Path = typer.Argument(..., help="labels.csv|.xlsx|.parquet|.ris
                                                     "(default: the latest run of each question)."),
            year: Optional[str] = typer.Option(None, "--year"),
            types: Optional[List[str]] = typer.Option(None, "--type"),
+           included: Optional[str] = typer.Option(None, "--included", help="Only the records "
+                                                  "included in the review of this question "
+                                                  "(full text, else title/abstract)."),
            as_json: bool = typer.Option(False, "--json")):
     """Write the labeled table, one row per record, with each run's provenance."""
-    with _open(db, read_only=True) as corpus:
-        result = corpus.export(path, runs, _filters(year, types, None, None, None))
+    with _open(db, read_only=True if included is None else read_only_unless_writable(db)
+               ) as corpus:
+        result = corpus.export(path, runs, _filters(year, types, None, None, None), included)
     typer.echo(json.dumps(result) if as_json else
                f"wrote {result['rows']} records with runs {result['runs']} to {result['path']}; "
                f"provenance: {result['provenance']}")

@@ -10,6 +10,7 @@ import pandas as pd
 from litlab.index.filters import Filters
 from litlab.ingest.pipeline import ProgressFactory, ingest
 from litlab.ingest.report import IngestReport
+from litlab.prisma.api import SystematicReview
 from litlab.settings import Settings
 from litlab.stats import corpus_stats
 from litlab.store import connect
@@ -33,7 +34,7 @@ def check_k(k) -> int:
     return whole
 
 
-class Corpus:
+class Corpus(SystematicReview):
     """A literature corpus stored in one DuckDB file."""
 
     def __init__(self, path: str | Path, settings: Settings | None = None,
@@ -119,8 +120,11 @@ class Corpus:
     def label(self, questions: str | list[str], options=None, scope: str = "auto",
               filters: dict | Filters | None = None, limit: int | None = None,
               sample: int | None = None, names: list[str] | None = None,
-              progress: ProgressFactory | None = None, should_stop=None):
-        """Label every selected record for each question; returns the runs' ids and counts."""
+              progress: ProgressFactory | None = None, should_stop=None,
+              criteria: str | Path | None = None):
+        """Label every selected record for each question, asked with the question's stored
+        eligibility criteria (``criteria``, a file or text, stores them first); returns the
+        runs' ids and counts."""
         from litlab.labeling import service
 
         if isinstance(questions, str):
@@ -130,7 +134,7 @@ class Corpus:
         service.check_request(self.con, self.settings, questions, options, scope, filters, limit,
                               sample)
         return service.start(self.con, self.backend, self.settings, questions, options, scope,
-                             filters, limit, sample, names, progress, should_stop)
+                             filters, limit, sample, names, progress, should_stop, criteria)
 
     def resume(self, run_id: int, progress: ProgressFactory | None = None, should_stop=None):
         """Continue an interrupted or paused run; no record is labeled twice."""
@@ -160,13 +164,14 @@ class Corpus:
                             plot_path, label_column)
 
     def export(self, path, runs: list[int] | None = None,
-               filters: dict | Filters | None = None) -> dict:
-        """Write the labeled table (CSV, XLSX, Parquet, RIS or BibTeX by extension)."""
+               filters: dict | Filters | None = None, included: str | None = None) -> dict:
+        """Write the labeled table (CSV, XLSX, Parquet, RIS or BibTeX by extension); with
+        ``included`` (a question), only the records included in that review."""
         from litlab.labeling.export import export
 
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
-        return export(self.con, Path(path), runs, filters)
+        return export(self.con, Path(path), runs, filters, included)
 
     def labeled_table(self, runs: list[int] | None = None,
                       filters: dict | Filters | None = None):
@@ -191,30 +196,19 @@ class Corpus:
         return ask(self, question, filters, k, max_tokens or settings.max_tokens,
                    settings.attribution_threshold if attribute else None)
 
-    def reviews(self, question: str) -> pd.DataFrame:
-        """Human labels for a question, latest decision per record."""
+    def reviews(self, question: str, stage: str | None = None) -> pd.DataFrame:
+        """Human labels for a question, latest decision per record, at a screening stage
+        (title_abstract by default, or full_text with each exclusion's reason)."""
         from litlab.review import service
 
-        return service.reviews(self.con, question)
-
-    def import_reviews(self, question: str, path, label_column: str = "label",
-                       reviewer: str | None = None, new_reviewers: tuple[str, ...] = ()):
-        """Store human labels from a CSV (record_id, doi or title; a label column; optionally
-        reviewer) as reviews; rows that cannot be stored are kept with their reason."""
-        import dataclasses
-
-        from litlab.review import service
-
-        settings = dataclasses.replace(self.settings.review,
-                                       reviewer=reviewer or self.settings.review.reviewer)
-        return service.import_reviews(self.con, question, Path(path), settings, label_column,
-                                      tuple(new_reviewers))
+        return service.reviews(self.con, question, stage)
 
     def review_session(self, question: str, reviewer: str | None = None,
-                       mode: str | None = None, source: str = "api"):
+                       mode: str | None = None, source: str = "api", stage: str | None = None):
         """A live review: next record to decide (a run's validation sample first), decisions
         stored, classifier retrained, the stopping rule; ``source`` (terminal, ui, api) is
-        stored with each decision; mode ``disagreements`` settles disputed records."""
+        stored with each decision; mode ``disagreements`` settles disputed records; stage
+        ``full_text`` assesses the records included at title and abstract."""
         import dataclasses
 
         from litlab.review import service
@@ -222,7 +216,7 @@ class Corpus:
         settings = dataclasses.replace(self.settings.review, **{
             k: v for k, v in {"reviewer": reviewer, "mode": mode}.items() if v})
         return service.review_session(self.con, question, settings, self.settings.index,
-                                      source=source)
+                                      source=source, stage=stage)
 
     def validate(self, run_id: int, n: int, seed: int | None = None, stratify: bool = False,
                  redraw: bool = False):

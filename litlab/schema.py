@@ -224,3 +224,7 @@ from litlab.review.schema import VALIDATION_MIGRATION as _VALIDATION_MIGRATION  
 MIGRATIONS.append(_REVIEW_MIGRATION)
 # 7: validation samples of runs, and review rows that could not be stored.
 MIGRATIONS.append(_VALIDATION_MIGRATION)
+# 8: screening stages, exclusion reasons, eligibility criteria per question.
+from litlab.review.schema import SCREENING_MIGRATION as _SCREENING_MIGRATION  # noqa: E402
+
+MIGRATIONS.append(_SCREENING_MIGRATION)

@@ -18,6 +18,21 @@ def _label_note(row: dict) -> str:
     return "; ".join(parts)
 
 
+def _label_keywords(row: dict) -> list[str]:
+    """Labels and topic as keywords (RIS KW): Zotero shows them as tags, one click filters."""
+    tags = [f"litlab {key[: -len(':label')]}: {value}" for key, value in row.items()
+            if key.endswith(":label") and isinstance(value, str)]
+    if isinstance(row.get("topic_name"), str):
+        tags.append(f"litlab topic: {row['topic_name']}")
+    return tags
+
+
+def _topic_note(row: dict) -> str:
+    topic = row.get("topic")
+    return (f"litlab topic {int(topic)}: {row['topic_name']}"
+            if isinstance(row.get("topic_name"), str) and not pd.isna(topic) else "")
+
+
 def _text(value) -> str | None:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
@@ -31,8 +46,10 @@ def write_ris(table: pd.DataFrame, path: Path) -> None:
                  "authors": (_text(row["authors"]) or "").split("; ") if _text(row["authors"]) else [],
                  "year": _text(row["year"]), "secondary_title": _text(row["source_title"]),
                  "doi": _text(row["doi"]), "abstract": _text(row["abstract"]),
-                 "keywords": (_text(row["keywords"]) or "").split("; ") if _text(row["keywords"]) else [],
-                 "notes": [n for n in [_label_note(row)] if n], "id": str(row["record_id"])}
+                 "keywords": ((_text(row["keywords"]) or "").split("; ") if _text(row["keywords"])
+                              else []) + _label_keywords(row),
+                 "notes": [n for n in [_label_note(row), _topic_note(row)] if n],
+                 "id": str(row["record_id"])}
         entries.append({k: v for k, v in entry.items() if v not in (None, [], "")})
     path.write_text(rispy.dumps(entries), encoding="utf-8")
 

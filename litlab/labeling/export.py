@@ -73,14 +73,21 @@ def provenance(con: duckdb.DuckDBPyConnection, runs: pd.DataFrame) -> list[dict]
 
 
 def export(con: duckdb.DuckDBPyConnection, path: Path, run_ids: list[int] | None = None,
-           filters: Filters | None = None) -> dict:
-    """Write the labeled table to ``path``; the format follows the extension."""
+           filters: Filters | None = None, included: str | None = None) -> dict:
+    """Write the labeled table to ``path``; the format follows the extension. With
+    ``included`` (a question), only the records included in that review."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise LitlabError(f"cannot export to {suffix or 'a file without extension'}; use one of "
                           f"{', '.join(FORMATS)}")
     table, runs = labeled_table(con, run_ids, filters)
+    stage = None
+    if included is not None:
+        from litlab.prisma.counts import included_records
+
+        ids, stage = included_records(con, included)
+        table = table[table.record_id.isin(ids)]
     meta = provenance(con, runs)
     path.parent.mkdir(parents=True, exist_ok=True)
     sidecar = None
@@ -110,4 +117,5 @@ def export(con: duckdb.DuckDBPyConnection, path: Path, run_ids: list[int] | None
         sidecar = path.with_name(path.name + ".provenance.json")
         sidecar.write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
     return {"path": str(path), "rows": len(table), "runs": [m["run_id"] for m in meta],
-            "provenance": str(sidecar) if sidecar else f"{path} (sheet provenance)"}
+            "provenance": str(sidecar) if sidecar else f"{path} (sheet provenance)",
+            **({"included_at": stage} if stage else {})}

@@ -83,6 +83,17 @@ def validation_sentences(run: dict, source: str) -> str:
         *[estimate_sentence(v, o, run["question"], source) for o in options]])
 
 
+def criteria_phrase(parameters: dict) -> str:
+    """How a methods section names the eligibility criteria a run was given (if any)."""
+    criteria = parameters.get("criteria")
+    if not criteria:
+        return ""
+    shown = " ".join(criteria.split())
+    shown = shown if len(shown) <= 400 else shown[:400] + "\u2026"
+    return (f"the eligibility criteria \u201c{shown}\u201d (SHA-256 "
+            f"{parameters.get('criteria_sha256', '')[:12]}), then ")
+
+
 def methods_paragraph(run: dict) -> str:
     """The paragraph to paste into a methods section."""
     if run["backend"] == "classifier":
@@ -102,8 +113,8 @@ def methods_paragraph(run: dict) -> str:
         f"{weights}, run{where} through the {run['backend']} backend.",
         f"For each of the {run['n_records']} articles, the model read "
         f"{SCOPE_TEXT[run['scope']].format(k=p.get('fulltext_chunks', 3))}, delimited as data, "
-        f"followed by the question \u201c{run['question']}\u201d and the allowed answers "
-        f"{', '.join(run['options'])}.",
+        f"followed by {criteria_phrase(p)}the question \u201c{run['question']}\u201d and the "
+        f"allowed answers {', '.join(run['options'])}.",
         "The label is the answer with the highest probability, where each answer's probability "
         "is the model's log-probability of the answer's tokens, normalised over the allowed "
         f"answers (no text is generated{parsed}).",

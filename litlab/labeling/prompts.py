@@ -18,6 +18,10 @@ ARTICLE_BLOCK = "<article>\n{article}\n</article>\n\n"
 QUESTION_BLOCK = ("Question: {question}\nAllowed answers: {options}.\n"
                   "Answer with one of the allowed answers only.")
 TEMPLATE_TEXT = f"[system]\n{SYSTEM}\n[user]\n{ARTICLE_BLOCK}{QUESTION_BLOCK}\n[assistant]\n{{option}}"
+# A question with eligibility criteria (a systematic review's) gets them before the question.
+CRITERIA_BLOCK = "Eligibility criteria:\n{criteria}\n\n"
+CRITERIA_TEMPLATE_TEXT = (f"[system]\n{SYSTEM}\n[user]\n{ARTICLE_BLOCK}{CRITERIA_BLOCK}"
+                          f"{QUESTION_BLOCK}\n[assistant]\n{{option}}")
 DEFAULT_OPTIONS = ("TRUE", "FALSE", "UNCLEAR")
 _DELIMITER = re.compile(r"</?\s*article\s*>", re.I)
 # Chat-template tokens ("<|im_start|>", "<|eot_id|>") in article text would be read as real
@@ -31,9 +35,17 @@ class Question:
 
     text: str
     options: tuple[str, ...] = DEFAULT_OPTIONS
+    criteria: str | None = None  # eligibility criteria, placed before the question
 
     def block(self) -> str:
-        return QUESTION_BLOCK.format(question=self.text, options=", ".join(self.options))
+        criteria = CRITERIA_BLOCK.format(criteria=self.criteria) if self.criteria else ""
+        return criteria + QUESTION_BLOCK.format(question=self.text,
+                                                options=", ".join(self.options))
+
+    @property
+    def template(self) -> str:
+        """The prompt template this question is asked with (stored with the run)."""
+        return CRITERIA_TEMPLATE_TEXT if self.criteria else TEMPLATE_TEXT
 
 
 def make_question(text: str, options: list[str] | tuple[str, ...] | str | None = None) -> Question:

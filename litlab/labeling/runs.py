@@ -26,7 +26,7 @@ from litlab.labeling.backends import LLM_BACKENDS
 from litlab.labeling.context import build_contexts
 from litlab.labeling.evidence import choose_evidence
 from litlab.labeling.injection import FLAG as INJECTION_FLAG
-from litlab.labeling.prompts import TEMPLATE_TEXT, Question
+from litlab.labeling.prompts import Question
 from litlab.settings import IndexSettings, LabelSettings
 from litlab.store import transaction
 
@@ -81,14 +81,25 @@ def create_runs(con, questions: list[Question], scope: str, record_ids: list[int
     ids = []
     for i, question in enumerate(questions):
         run_id = first + i
+        asked = {**parameters, **criteria_parameters(question.criteria)}
         con.execute(
             "INSERT INTO label_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL, ?, NULL)",
             [run_id, (names or [])[i] if names else run_name(question.text), question.text,
              list(question.options), scope, backend_info["backend"], backend_info["model_id"],
-             backend_info.get("weights_sha256"), TEMPLATE_TEXT, json.dumps(parameters),
+             backend_info.get("weights_sha256"), question.template, json.dumps(asked),
              __version__, record_ids, datetime.now()])
         ids.append(run_id)
     return ids
+
+
+def criteria_parameters(criteria: str | None) -> dict:
+    """A run's record of the eligibility criteria it was given (none: nothing recorded)."""
+    if not criteria:
+        return {}
+    import hashlib
+
+    return {"criteria": criteria,
+            "criteria_sha256": hashlib.sha256(criteria.encode("utf-8")).hexdigest()}
 
 
 def _probabilities(logprobs: list[float]) -> list[float]:
@@ -106,9 +117,11 @@ def execute(con: duckdb.DuckDBPyConnection, run_ids: list[int], backend, setting
             should_stop: Callable[[], bool] | None = None) -> RunResult:
     """Label every record of the runs that has no label yet; the runs share one pass."""
     start = time.perf_counter()
-    runs = con.execute("SELECT run_id, question, options, scope, record_ids FROM label_runs "
-                       "WHERE list_contains(?, run_id) ORDER BY run_id", [run_ids]).fetchall()
-    questions = [Question(q, tuple(o)) for _, q, o, _, _ in runs]
+    runs = con.execute("SELECT run_id, question, options, scope, record_ids, parameters "
+                       "FROM label_runs WHERE list_contains(?, run_id) ORDER BY run_id",
+                       [run_ids]).fetchall()
+    questions = [Question(q, tuple(o), json.loads(p).get("criteria"))
+                 for _, q, o, _, _, p in runs]
     scope, record_ids = runs[0][3], runs[0][4]
     done = {(r, rec) for r, rec in con.execute(
         "SELECT run_id, record_id FROM labels WHERE list_contains(?, run_id)", [run_ids]).fetchall()}

@@ -50,10 +50,21 @@ def check_request(con: duckdb.DuckDBPyConnection, settings: Settings, questions:
 def start(con: duckdb.DuckDBPyConnection, backend, settings: Settings, questions: list[str],
           options=None, scope: str = "auto", filters: Filters | None = None,
           limit: int | None = None, sample: int | None = None, names: list[str] | None = None,
-          progress: Progress | None = None, should_stop: Callable[[], bool] | None = None
-          ) -> RunResult:
-    """Create one run per question over the selected records and label them in one pass."""
+          progress: Progress | None = None, should_stop: Callable[[], bool] | None = None,
+          criteria: str | Path | None = None) -> RunResult:
+    """Create one run per question over the selected records and label them in one pass.
+    Each question is asked with its stored eligibility criteria; ``criteria`` (a file or the
+    text) is first stored for every question."""
+    import dataclasses
+
+    from litlab.review.criteria import question_settings, set_question
+
     parsed = [make_question(q, options) for q in questions]
+    if criteria is not None:
+        for question in parsed:
+            set_question(con, question.text, criteria)
+    parsed = [dataclasses.replace(q, criteria=question_settings(con, q.text)["criteria"])
+              for q in parsed]
     record_ids = select_records(con, filters or Filters(), limit, sample, settings.label.seed)
     run_ids = create_runs(con, parsed, scope, record_ids, backend.describe(), settings.label, names)
     return execute(con, run_ids, backend, settings.label, settings.index, progress, should_stop)

@@ -7,15 +7,16 @@ import duckdb
 import pandas as pd
 
 from litlab.review.estimates import agreement
-from litlab.review.labels import normalise_question, question_options
+from litlab.review.labels import normalise_question, question_options, title_abstract_only
 
 
 def decisions_by_reviewer(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFrame:
     """Each reviewer's latest own decision per record (settlements left out), one column per
     reviewer, one row per record."""
-    long = con.execute("""
+    long = con.execute(f"""
         SELECT record_id, reviewer, arg_max(label, review_id) AS label FROM reviews
-        WHERE question = ? AND source <> 'settle' GROUP BY record_id, reviewer
+        WHERE question = ? AND source <> 'settle' {title_abstract_only(con)}
+        GROUP BY record_id, reviewer
     """, [normalise_question(question)]).df()
     if long.empty:
         return pd.DataFrame()

@@ -47,18 +47,32 @@ def review(
                                    "Cohen's kappa with a 95% CI."),
     stopping: bool = typer.Option(False, "--stopping", help="The stopping rule on the reviews "
                                   "so far."),
+    stage: str = typer.Option("title-abstract", "--stage", help="title-abstract | full-text "
+                              "(the records included at title/abstract; an exclusion takes a "
+                              "reason)."),
+    criteria: Optional[str] = typer.Option(None, "--criteria", help="Eligibility criteria: a "
+                                           "text file or the text. Stored with the question, "
+                                           "shown beside every record, given to the LLM."),
+    reasons: Optional[str] = typer.Option(None, "--reasons", help="Full-text exclusion "
+                                          "reasons, comma-separated: \"wrong population,wrong "
+                                          "design\"."),
     as_json: bool = typer.Option(False, "--json"),
 ):
-    """Review articles one at a time (keys), import decisions, or see agreement, disagreements
-    and the stopping rule."""
+    """Review articles one at a time (keys), at title/abstract or full text; import decisions;
+    set the question's eligibility criteria and exclusion reasons; or see agreement,
+    disagreements and the stopping rule."""
     from litlab.review import report, service
     from litlab.review.terminal import review_loop
 
     settings = _review_settings(reviewer=reviewer, mode=mode)
     with _open(db, read_only=disagreements or agreement or stopping) as corpus:
-        if import_file is not None:
+        if criteria is not None or reasons is not None:
+            result = service.set_question(corpus.con, question, criteria, reasons)
+            text = report.format_question(result)
+        elif import_file is not None:
             result = service.import_reviews(corpus.con, question, import_file, settings,
-                                            label_column, tuple(new_reviewers or ())).to_dict()
+                                            label_column, tuple(new_reviewers or ()),
+                                            stage).to_dict()
             text = report.format_import(result)
         elif disagreements:
             frame = service.disagreements(corpus.con, question)
@@ -71,7 +85,7 @@ def review(
             text = result["message"]
         else:
             session = service.review_session(corpus.con, question, settings,
-                                             corpus.settings.index, mode=mode)
+                                             corpus.settings.index, mode=mode, stage=stage)
             result, text = review_loop(session), None
     if as_json:
         typer.echo(json.dumps(result, default=str))

@@ -84,25 +84,49 @@ def _label_or_error(con, question: str, label: str) -> str:
 
 
 def add_review(con: duckdb.DuckDBPyConnection, question: str, record_id: int, label: str,
-               reviewer: str, source: str = "api", note: str | None = None) -> int:
-    """Store one decision and return its review id; a later decision supersedes it."""
+               reviewer: str, source: str = "api", note: str | None = None,
+               stage: str | None = None, reason: str | None = None) -> int:
+    """Store one decision and return its review id; a later decision supersedes it. At the
+    full-text ``stage`` an exclusion (FALSE) needs a ``reason`` from the question's list."""
+    from litlab.review.criteria import check_reason, check_stage
+
     question = normalise_question(question)
     reviewer = check_reviewer(reviewer)
     stored = _label_or_error(con, question, label)
+    stage = check_stage(stage)
+    reason = check_reason(con, question, stage, stored, reason)
     if not con.execute("SELECT count(*) FROM records WHERE record_id = ?", [record_id]).fetchone()[0]:
         raise RecordNotFound(f"no record {record_id} in this corpus")
     return con.execute(
-        "INSERT INTO reviews (question, record_id, label, reviewer, source, note, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING review_id",
-        [question, int(record_id), stored, reviewer, source, note, datetime.now()]).fetchone()[0]
+        "INSERT INTO reviews (question, record_id, label, reviewer, source, note, created_at, "
+        "stage, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING review_id",
+        [question, int(record_id), stored, reviewer, source, note, datetime.now(), stage,
+         reason]).fetchone()[0]
 
 
-def current_reviews(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFrame:
-    """One row per reviewed record: the latest decision, who made it and when, how many
-    decisions it has, how many reviewers, and whether it is disputed (its reviewers' latest
-    decisions differ and the latest decision is not a settlement)."""
-    return con.execute("""
-        WITH q AS (SELECT * FROM reviews WHERE question = ?),
+def has_stages(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the reviews table has screening stages: an older corpus opened read-only (not
+    upgraded) has none, and all its reviews are title/abstract decisions."""
+    return bool(con.execute("SELECT count(*) FROM information_schema.columns WHERE "
+                            "table_name = 'reviews' AND column_name = 'stage'").fetchone()[0])
+
+
+def title_abstract_only(con: duckdb.DuckDBPyConnection, alias: str = "") -> str:
+    """The SQL condition (``AND ...``) keeping title/abstract reviews, empty on older files."""
+    return f" AND {alias}stage = 'title_abstract'" if has_stages(con) else ""
+
+
+def current_reviews(con: duckdb.DuckDBPyConnection, question: str,
+                    stage: str = "title_abstract") -> pd.DataFrame:
+    """One row per reviewed record at a screening stage: the latest decision, who made it and
+    when, how many decisions it has, how many reviewers, and whether it is disputed (its
+    reviewers' latest decisions differ and the latest decision is not a settlement)."""
+    staged = has_stages(con)
+    reviews = ("SELECT * FROM reviews WHERE question = $question AND stage = $stage" if staged
+               else "SELECT *, NULL::VARCHAR AS reason FROM reviews WHERE question = $question "
+                    "AND $stage = 'title_abstract'")
+    return con.execute(f"""
+        WITH q AS ({reviews}),
         latest AS (
             SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY record_id
                                                         ORDER BY review_id DESC) AS rank,
@@ -114,11 +138,11 @@ def current_reviews(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFra
         opinions AS (
             SELECT record_id, count(*) AS n_reviewers, count(DISTINCT label) AS n_labels
             FROM per_reviewer GROUP BY record_id)
-        SELECT l.record_id, l.label, l.reviewer, l.created_at, l.source, l.n_decisions,
-               coalesce(o.n_reviewers, 0) AS n_reviewers,
+        SELECT l.record_id, l.label, l.reason, l.reviewer, l.created_at, l.source,
+               l.n_decisions, coalesce(o.n_reviewers, 0) AS n_reviewers,
                coalesce(o.n_labels > 1 AND l.source <> 'settle', false) AS disputed
         FROM latest l LEFT JOIN opinions o USING (record_id) ORDER BY l.record_id
-    """, [normalise_question(question)]).df()
+    """, {"question": normalise_question(question), "stage": stage}).df()
 
 
 def settled_reviews(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFrame:
@@ -151,29 +175,41 @@ class ImportResult:
     by_reviewer: dict = field(default_factory=dict)
     skipped: list = field(default_factory=list)  # (line, reason), the first 20
     n_skipped: int = 0  # all of them; every one is kept in review_rejects
+    unlabeled: int = 0  # rows with an empty label passed over (``skip_blank``)
+    unchanged: int = 0  # rows repeating the record's current decision (ASReview round trips)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def import_reviews(con: duckdb.DuckDBPyConnection, question: str, path: Path, reviewer: str,
-                   label_column: str = "label", new_reviewers: tuple[str, ...] = ()
-                   ) -> ImportResult:
+                   label_column: str = "label", new_reviewers: tuple[str, ...] = (),
+                   stage: str | None = None, skip_blank: bool = False,
+                   table: pd.DataFrame | None = None) -> ImportResult:
     """Store the decisions of a CSV naming records by ``record_id``, ``doi`` or ``title``,
     in one transaction. A ``reviewer`` column says who decided each row (else ``reviewer``);
     a name this corpus has not seen must be listed in ``new_reviewers``, so that a typo does
-    not become a second reviewer. Rows that cannot be stored are kept with their reason."""
+    not become a second reviewer. With ``skip_blank``, a row with an empty label is a record
+    not screened yet (ASReview's layout) and is passed over. At the full-text ``stage`` an exclusion takes its reason
+    from a ``reason`` column. Rows that cannot be stored are kept with their reason."""
     from litlab.labeling.gold import match_records, read_label_file
+    from litlab.review.criteria import check_reason, check_stage
 
     question = normalise_question(question)
     reviewer = check_reviewer(reviewer)
+    stage = check_stage(stage)
     path = Path(path)
-    table = read_label_file(path, label_column, "review")
+    if table is None:  # else the caller read ``path`` into ``table`` (e.g. ASReview's file)
+        table = read_label_file(path, label_column, "review")
     options = question_options(con, question)
     allowed = known_reviewers(con) | {reviewer} | {check_reviewer(n) for n in new_reviewers}
     result, rows, rejects, now = ImportResult(question), [], [], datetime.now()
-    for line, (row, record_id) in enumerate(zip(table.to_dict("records"),
-                                                match_records(con, table)), start=2):
+    # The file's line of each row (header on line 1), also for a table a caller filtered.
+    lines = [int(i) + 2 for i in table.index]
+    for line, row, record_id in zip(lines, table.to_dict("records"), match_records(con, table)):
+        if skip_blank and not str(row[label_column]).strip():
+            result.unlabeled += 1
+            continue
         label = normalise_label(row[label_column], options)
         who = str(row.get("reviewer") or "").strip() or reviewer
         if record_id is None:
@@ -185,18 +221,24 @@ def import_reviews(con: duckdb.DuckDBPyConnection, question: str, path: Path, re
                       f"{', '.join(sorted(allowed))}); if that is right, import again with "
                       f"--new-reviewer {who!r}")
         else:
-            rows.append((question, int(record_id), label, who, "import", f"{path.name}:{line}",
-                         now))
-            result.by_label[label] = result.by_label.get(label, 0) + 1
-            result.by_reviewer[who] = result.by_reviewer.get(who, 0) + 1
-            continue
+            try:
+                exclusion = check_reason(con, question, stage, label, row.get("reason") or None)
+            except LitlabError as exc:
+                reason = str(exc)
+            else:
+                rows.append((question, int(record_id), label, who, "import",
+                             f"{path.name}:{line}", now, stage, exclusion))
+                result.by_label[label] = result.by_label.get(label, 0) + 1
+                result.by_reviewer[who] = result.by_reviewer.get(who, 0) + 1
+                continue
         result.skipped.append((line, reason))
         rejects.append((question, path.name, line, reason, json.dumps(row, ensure_ascii=False),
                         now))
     with transaction(con):
         if rows:
             con.executemany("INSERT INTO reviews (question, record_id, label, reviewer, source, "
-                            "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                            "note, created_at, stage, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            rows)
         if rejects:
             con.executemany("INSERT INTO review_rejects VALUES (?, ?, ?, ?, ?, ?)", rejects)
     if not rows:

@@ -101,3 +101,14 @@ def estimate_sentence(report: dict, option: str, question: str, source: str) -> 
 
 def format_stopping(status: dict) -> str:
     return status["message"]
+
+
+def format_question(settings: dict) -> str:
+    """A question's stored criteria and exclusion reasons."""
+    reasons = settings["exclusion_reasons"]
+    lines = [f"question: {settings['question']}",
+             "exclusion reasons (full text): " + ("; ".join(reasons) if reasons else "none set")]
+    criteria = settings["criteria"]
+    lines += ["eligibility criteria:", *("  " + l for l in criteria.splitlines())] if criteria \
+        else ["eligibility criteria: none set"]
+    return "\n".join(lines)

@@ -38,3 +38,18 @@ VALIDATION_MIGRATION = """
         created_at TIMESTAMP NOT NULL
     );
 """
+
+# 8: systematic reviews. A review row belongs to a screening stage (title and abstract, or the
+# full text) and a full-text exclusion carries its reason; a question keeps its eligibility
+# criteria and the exclusion reasons reviewers may give (PRISMA 2020 counts them by reason).
+SCREENING_MIGRATION = """
+    ALTER TABLE reviews ADD COLUMN stage VARCHAR DEFAULT 'title_abstract';  -- | full_text
+    ALTER TABLE reviews ADD COLUMN reason VARCHAR;   -- a full-text exclusion's reason
+    UPDATE reviews SET stage = 'title_abstract' WHERE stage IS NULL;
+    CREATE TABLE IF NOT EXISTS question_settings (
+        question VARCHAR PRIMARY KEY,     -- normalised as reviews.question
+        criteria VARCHAR,                 -- eligibility criteria, shown and given to the LLM
+        exclusion_reasons VARCHAR[],      -- the reasons a full-text exclusion may give
+        updated_at TIMESTAMP NOT NULL
+    );
+"""

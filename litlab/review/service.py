@@ -37,23 +37,43 @@ def features_for(con: duckdb.DuckDBPyConnection, question: str, settings: Review
 
 def import_reviews(con: duckdb.DuckDBPyConnection, question: str, path: Path,
                    settings: ReviewSettings, label_column: str = "label",
-                   new_reviewers: tuple[str, ...] = ()) -> ImportResult:
+                   new_reviewers: tuple[str, ...] = (), stage: str | None = None
+                   ) -> ImportResult:
     """Human labels from a CSV (``record_id``, ``doi`` or ``title``, a label column, and
-    optionally ``reviewer``) stored as reviews."""
-    return _import(con, question, Path(path), settings.reviewer, label_column, new_reviewers)
+    optionally ``reviewer``; at the full-text stage ``reason``) stored as reviews."""
+    return _import(con, question, Path(path), settings.reviewer, label_column, new_reviewers,
+                   stage)
 
 
-def reviews(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFrame:
-    """The decision that counts per reviewed record (the latest), with reviewer, time and
-    whether reviewers disagree on it."""
-    return current_reviews(con, question)
+def reviews(con: duckdb.DuckDBPyConnection, question: str, stage: str | None = None
+            ) -> pd.DataFrame:
+    """The decision that counts per reviewed record (the latest) at a screening stage, with
+    reviewer, time, exclusion reason and whether reviewers disagree on it."""
+    from litlab.review.criteria import check_stage
+
+    return current_reviews(con, question, check_stage(stage))
+
+
+def set_question(con: duckdb.DuckDBPyConnection, question: str, criteria=None,
+                 reasons=None) -> dict:
+    """Attach eligibility criteria (file or text) and/or full-text exclusion reasons."""
+    from litlab.review.criteria import set_question as _set
+
+    return _set(con, question, criteria, reasons)
 
 
 def review_session(con: duckdb.DuckDBPyConnection, question: str, settings: ReviewSettings,
                    index: IndexSettings, reviewer: str | None = None, mode: str | None = None,
-                   source: str = "terminal") -> ReviewSession:
-    """A live review: ``next()``, ``decide()``, ``skip()``, ``stopping()``; retrains per
-    decision."""
+                   source: str = "terminal", stage: str | None = None) -> ReviewSession:
+    """A live review: ``next()``, ``decide()``, ``skip()``, ``stopping()``; at title and
+    abstract it retrains per decision; at the full-text ``stage`` it walks the records
+    included at title and abstract (an exclusion takes a reason)."""
+    from litlab.review.criteria import FULL_TEXT, check_stage
+
+    if check_stage(stage) == FULL_TEXT:
+        from litlab.review.fulltext import FullTextSession
+
+        return FullTextSession(con, question, reviewer or settings.reviewer, source)
     features = features_for(con, question, settings, index)
     return ReviewSession(con, question, features, settings, reviewer, mode, source)
 

@@ -39,10 +39,15 @@ class Proposal:
     why: str  # how it was chosen
     blind: bool = False  # a validation record: the model's label is not shown
     decisions: dict | None = None  # disagreements mode: reviewer -> label
+    criteria: str | None = None  # the question's eligibility criteria, shown beside the record
+    stage: str = "title_abstract"  # or full_text
+    pdf: str | None = None  # full text: the linked PDF's path, None when not retrieved
 
 
 class ReviewSession:
     """Reviews of one question in one corpus, ranked by a classifier retrained on each decision."""
+
+    stage = "title_abstract"  # the full-text stage is ``FullTextSession``
 
     def __init__(self, con: duckdb.DuckDBPyConnection, question: str, features: Features,
                  settings: ReviewSettings, reviewer: str | None = None, mode: str | None = None,
@@ -58,6 +63,9 @@ class ReviewSession:
         self.row_of = {int(r): i for i, r in enumerate(features.ids)}
         self.skipped: set[int] = set()
         self.decision: np.ndarray | None = None
+        from litlab.review.criteria import question_settings
+
+        self.criteria = question_settings(con, self.question)["criteria"]
         self.refresh()
 
     def refresh(self) -> None:
@@ -141,7 +149,7 @@ class ReviewSession:
         if self.decision is not None and not blind:
             score = float(self.decision[row])
         return Proposal(record_id, title, year, doi, abstract, evidence, llm, score, why, blind,
-                        decisions)
+                        decisions, self.criteria)
 
     def decide(self, record_id: int, label: str, note: str | None = None) -> int:
         """Store a decision (a correction is a new row; in disagreements mode a settlement)

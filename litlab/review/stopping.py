@@ -139,12 +139,13 @@ def first_stop(labels: np.ndarray, total: int, rule: StoppingRule = StoppingRule
 def screening_order(con, question: str) -> np.ndarray:
     """A question's decided records in the order they were first decided: relevant (TRUE,
     or UNCLEAR: an unclear record goes on to full text) or not, by its current label."""
-    from litlab.review.labels import current_reviews, normalise_question
+    from litlab.review.labels import current_reviews, normalise_question, title_abstract_only
 
     question = normalise_question(question)
     current = dict(zip(*[current_reviews(con, question)[c] for c in ("record_id", "label")]))
     firsts = con.execute("SELECT record_id, min(review_id) AS first FROM reviews "
-                         "WHERE question = ? GROUP BY record_id ORDER BY first",
+                         f"WHERE question = ? {title_abstract_only(con)} GROUP BY record_id "
+                         "ORDER BY first",
                          [question]).fetchall()
     return np.array([current[r] in ("TRUE", "UNCLEAR") for r, _ in firsts if r in current],
                     dtype=bool)

@@ -45,6 +45,9 @@ def render(proposal: Proposal, counts: dict, width: int = 100) -> str:
     meta = " | ".join(str(v) for v in (proposal.year, proposal.doi and f"doi:{proposal.doi}") if v)
     if meta:
         lines.append(meta)
+    if proposal.stage == "full_text":
+        lines.append(f"full text: {proposal.pdf}" if proposal.pdf else
+                     click.style("full text: no PDF linked", fg="red"))
     abstract = proposal.abstract or "(no abstract)"
     wrapped = "\n".join(textwrap.wrap(abstract, width)) if not proposal.evidence else abstract
     lines += ["", highlight(wrapped, proposal.evidence), ""]
@@ -57,7 +60,23 @@ def render(proposal: Proposal, counts: dict, width: int = 100) -> str:
     if proposal.score is not None:
         lines.append(f"classifier score {proposal.score:+.2f} (above 0 leans TRUE)")
     lines.append(click.style(f"chosen by: {proposal.why}", dim=True))
+    if proposal.criteria:
+        lines += ["", click.style("eligibility criteria:", bold=True),
+                  *("  " + line for line in proposal.criteria.splitlines())]
     return "\n".join(lines)
+
+
+def ask_reason(reasons: list[str], echo, getchar) -> str | None:
+    """The exclusion reason for a full-text exclusion, by number; None when the user backs out."""
+    menu = "  ".join(f"[{i + 1}] {r}" for i, r in enumerate(reasons[:9]))
+    while True:
+        echo(f"reason: {menu}  [b]ack > ", nl=False)
+        key = (getchar() or "").strip().lower()[:1]
+        echo(key)
+        if key in ("b", "q"):
+            return None
+        if key.isdigit() and 1 <= int(key) <= min(9, len(reasons)):
+            return reasons[int(key) - 1]
 
 
 def read_key() -> str:
@@ -96,7 +115,13 @@ def review_loop(session: ReviewSession, echo: Callable[..., None] = click.echo,
             session.skip(proposal.record_id)
             stored["skipped"] += 1
             continue
-        session.decide(proposal.record_id, keys[key])
+        if session.stage == "full_text" and keys[key] == "FALSE":
+            reason = ask_reason(session.reasons, echo, getchar)
+            if reason is None:
+                continue  # the same record is shown again
+            session.decide(proposal.record_id, "FALSE", reason=reason)
+        else:
+            session.decide(proposal.record_id, keys[key])
         stored[keys[key]] += 1
         verdict = session.stopping()
         if verdict is not None and verdict.met != said:

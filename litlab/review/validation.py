@@ -17,7 +17,7 @@ import pandas as pd
 
 from litlab.errors import LitlabError
 from litlab.review.estimates import agreement, corrected_share
-from litlab.review.labels import current_reviews
+from litlab.review.labels import current_reviews, title_abstract_only
 from litlab.store import transaction
 
 
@@ -103,11 +103,11 @@ def draw(con: duckdb.DuckDBPyConnection, run_id: int, n: int, seed: int = 202611
 def pending(con: duckdb.DuckDBPyConnection, question: str, reviewer: str) -> list[tuple[int, int]]:
     """(run, record) of validation samples of this question that ``reviewer`` has not
     reviewed yet, in their random order (each reviewer reviews the whole sample)."""
-    return con.execute("""
+    return con.execute(f"""
         SELECT v.run_id, v.record_id FROM validation_samples v JOIN label_runs r USING (run_id)
         WHERE r.question = ? AND NOT EXISTS (
             SELECT 1 FROM reviews w WHERE w.question = r.question AND w.record_id = v.record_id
-              AND w.reviewer = ?)
+              AND w.reviewer = ? {title_abstract_only(con, "w.")})
         ORDER BY v.run_id, v.position""", [question, reviewer]).fetchall()
 
 

@@ -1,8 +1,8 @@
 """The page: a header with the corpus and its jobs, and one tab per step of the work."""
 from __future__ import annotations
 
-from litlab.ui import (filters_panel, tab_ask, tab_export, tab_label, tab_library, tab_search,
-                       tab_topics)
+from litlab.ui import (filters_panel, tab_ask, tab_export, tab_label, tab_library, tab_prisma,
+                       tab_search, tab_topics)
 from litlab.ui.context import UIContext
 from litlab.ui.follow import jobs_banner
 from litlab.ui.review_panel import BUTTONS
@@ -69,6 +69,7 @@ def build_app(ctx: UIContext):
             label_outputs, label_refresh = tab_label.build(gr, ctx)
             topic_outputs, topic_refresh = tab_topics.build(gr, ctx)
             export_outputs, export_refresh = tab_export.build(gr, ctx)
+            tab_prisma.build(gr, ctx)
         tab_search.register_api(gr, ctx)
         timer = gr.Timer(2.0)
         timer.tick(lambda: jobs_banner(ctx), None, [banner], show_progress="hidden",

@@ -14,22 +14,27 @@ MODES = [("Screening: most likely relevant first", "relevant"),
          ("Settle disagreements between reviewers", "disagreements")]
 
 
-def session_for(ctx, question: str, reviewer: str, mode: str):
-    """The live review session of a question, reviewer and mode (built once: features stay
-    in memory)."""
+STAGES = [("Title and abstract", "title_abstract"), ("Full text (exclusions need a reason)",
+                                                      "full_text")]
+
+
+def session_for(ctx, question: str, reviewer: str, mode: str, stage: str = "title_abstract"):
+    """The live review session of a question, reviewer, mode and stage (built once: features
+    stay in memory)."""
     from litlab.review.labels import check_reviewer
 
     reviewer = check_reviewer(reviewer)
-    key = (" ".join(question.split()).lower(), reviewer, mode)
+    key = (" ".join(question.split()).lower(), reviewer, mode, stage)
     with ctx.review_lock:
         if key not in ctx.reviews:
             ctx.reviews[key] = ctx.corpus.review_session(question, reviewer=reviewer,
-                                                         mode=mode, source="ui")
+                                                         mode=mode, source="ui", stage=stage)
         return ctx.reviews[key]
 
 
 def card(session) -> tuple[str, int | None]:
-    session.refresh()  # another reviewer or tab may have decided since
+    if hasattr(session, "refresh"):
+        session.refresh()  # another reviewer or tab may have decided since
     proposal = session.next()
     return (proposal_card(proposal, session.counts(), session.stopping_message()),
             None if proposal is None else proposal.record_id)
@@ -45,6 +50,10 @@ def build(gr, ctx, question):
                                   elem_id="ll-reviewer")
             mode = gr.Dropdown(MODES, value="relevant", label="Order", scale=2,
                                elem_id="ll-review-mode")
+            stage = gr.Dropdown(STAGES, value="title_abstract", label="Stage", scale=1,
+                                elem_id="ll-review-stage")
+            reason = gr.Dropdown([], label="Exclusion reason (full text)", scale=1,
+                                 elem_id="ll-review-reason")
             begin = gr.Button("Review this question", elem_id="ll-review-start", scale=1)
             train = gr.Button("Label all records from my reviews (classifier)", scale=1)
         shown = gr.HTML("<p class='ll-hint'>Reviews teach the classifier: each decision "
@@ -58,19 +67,23 @@ def build(gr, ctx, question):
         record = gr.State(None)
 
     @user_errors
-    def start(text, who, order):
+    def start(text, who, order, step):
         if not (text or "").strip():
             raise LitlabError("write the question to review first")
-        return card(session_for(ctx, text, who, order))
+        reasons = ctx.corpus.question_settings(text)["exclusion_reasons"]
+        return (*card(session_for(ctx, text, who, order, step)),
+                gr.update(choices=reasons, value=None))
 
     def decider(label):
         @user_errors
-        def decide(text, who, order, record_id):
+        def decide(text, who, order, step, why, record_id):
             if record_id is None:
                 raise LitlabError("press “Review this question” first")
-            session = session_for(ctx, text, who, order)
+            session = session_for(ctx, text, who, order, step)
             if label == "skip":
                 session.skip(int(record_id))
+            elif session.stage == "full_text":
+                session.decide(int(record_id), label, reason=why if label == "FALSE" else None)
             else:
                 session.decide(int(record_id), label)
             return card(session)
@@ -83,7 +96,8 @@ def build(gr, ctx, question):
                 f"{run.labeled:,} records ({run.predicted_true:,} TRUE); it is in the runs "
                 "table and the export.")
 
-    begin.click(start, [question, reviewer, mode], [shown, record])
+    begin.click(start, [question, reviewer, mode, stage], [shown, record, reason])
     for label, button in buttons.items():
-        button.click(decider(label), [question, reviewer, mode, record], [shown, record])
+        button.click(decider(label), [question, reviewer, mode, stage, reason, record],
+                     [shown, record])
     return {"trained": train.click(from_reviews, [question], [outcome])}

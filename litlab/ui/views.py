@@ -203,4 +203,20 @@ def proposal_card(proposal, counts: dict, hint: str) -> str:
             f"{' · doi:' + esc(proposal.doi) if proposal.doi else ''}</p>"
             f"<p>{highlight(proposal.abstract or '(no abstract)', proposal.evidence)}</p>"
             f"{evidence}<p class='ll-meta'>{llm}{esc(classifier)} · chosen by {esc(proposal.why)}"
-            f"</p><p class='ll-meta'>{esc(hint)}</p></div>")
+            f"</p><p class='ll-meta'>{esc(hint)}</p>{_full_text(proposal)}"
+            f"{criteria_block(proposal.criteria)}</div>")
+
+
+def _full_text(proposal) -> str:
+    if getattr(proposal, "stage", None) != "full_text":
+        return ""
+    return (f"<p class='ll-meta'>Full text: {esc(proposal.pdf)}</p>" if proposal.pdf else
+            "<p class='ll-meta'><b>Full text: no PDF linked</b></p>")
+
+
+def criteria_block(criteria: str | None) -> str:
+    """The question's eligibility criteria beside the record (open: they are read each time)."""
+    if not criteria:
+        return ""
+    return ("<details open class='ll-criteria'><summary><b>Eligibility criteria</b></summary>"
+            f"<div style='white-space: pre-wrap'>{esc(criteria)}</div></details>")
