@@ -103,6 +103,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         for version in range(current + 1, len(MIGRATIONS) + 1):
             con.execute(MIGRATIONS[version - 1])
             con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+    # Written to the file at once: DuckDB 1.5 cannot replay an ALTER TABLE ... DEFAULT from
+    # the write-ahead log ("Failure while replaying WAL"), so a process killed after an
+    # upgrade would otherwise leave a corpus that no longer opens.
+    con.execute("CHECKPOINT")
     return len(MIGRATIONS)
 
 
