@@ -12,16 +12,21 @@ from litlab.ingest.fields import normalise_doi, title_key
 ID_COLUMNS = ("record_id", "doi", "title")
 
 
-def read_label_file(path: Path, label_column: str, what: str = "label") -> pd.DataFrame:
-    """A CSV of human labels, every cell as text; refused with the reason when it cannot be."""
+def read_csv_cells(path: Path, what: str) -> pd.DataFrame:
+    """A CSV file, every cell as text; refused in one line when missing or unreadable."""
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
         raise LitlabError(f"no such {what} file: {path}")
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LitlabError(f"{path} is not a readable CSV ({type(exc).__name__}: "
                           f"{str(exc).splitlines()[0][:120]})") from None
+
+
+def read_label_file(path: Path, label_column: str, what: str = "label") -> pd.DataFrame:
+    """A CSV of human labels, every cell as text; refused with the reason when it cannot be."""
+    table = read_csv_cells(path, what)
     if label_column not in table.columns:
         raise LitlabError(f"{path} has no {label_column!r} column (columns: "
                           f"{', '.join(table.columns)}); name it with --label-column")

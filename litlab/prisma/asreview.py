@@ -69,16 +69,11 @@ def export_asreview(con: duckdb.DuckDBPyConnection, question: str, path: Path) -
 
 def read_asreview(path: Path) -> tuple[pd.DataFrame, str]:
     """(table with doi, title and label TRUE/FALSE/'' or the raw value, the label column)."""
+    from litlab.labeling.gold import read_csv_cells
     from litlab.spreadsheet import unescape
 
     path = Path(path)
-    if not path.is_file():
-        raise LitlabError(f"no such ASReview file: {path}")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LitlabError(f"{path} is not a readable CSV ({type(exc).__name__}: "
-                          f"{str(exc).splitlines()[0][:120]})") from None
+    raw = read_csv_cells(path, "ASReview")
     column = next((c for c in LABEL_COLUMNS if c in raw.columns), None)
     if column is None:
         raise LitlabError(f"{path} has no ASReview label column (one of "
