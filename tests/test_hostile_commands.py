@@ -86,7 +86,8 @@ def disk(tmp_path):
 
 
 def test_a_full_disk_is_one_line_and_loses_nothing_committed(disk):
-    db = disk("1m") / "full.duckdb"
+    # 2 MB: room for the new corpus and the small RIS export, not for the 302-row CSV.
+    db = disk("2m") / "full.duckdb"
     first = run_cli("ingest", DEMO / "extra.ris", "--db", db)
     assert first.exit_code == 0, first.output
     full = run_cli("ingest", DEMO / "scopus_demo.csv", "--db", db)
