@@ -20,6 +20,7 @@ def tqdm_progress(description: str, total: int) -> Callable[[int], None]:
             bar.close()
     # A stage with more to say (requests in flight, retried, failed) sets the postfix.
     advance.status = lambda text: bar.set_postfix_str(text, refresh=False)
+    advance.close = bar.close  # a stage that fails clears its bar before the error line
     return advance
 
 

@@ -145,6 +145,7 @@ def execute(con: duckdb.DuckDBPyConnection, run_ids: list[int], backend, setting
         _finish(con, run_ids, "interrupted", "stopped by the user; resume with --resume")
         raise
     except LitlabError as exc:
+        getattr(advance, "close", lambda: None)()
         _finish(con, run_ids, "paused", str(exc))
         raise LitlabError(f"{exc}; the run is paused: resume with "
                           f"`{resume_command(con, run_ids[0])}`") from None
