@@ -86,6 +86,20 @@ def test_hung_server_pauses_the_run_quickly_and_resume_reaches_a_live_one(llama_
     assert "3 records labeled" in again.output and "(done)" in again.output
 
 
+def test_a_hung_server_beside_a_live_one_is_taken_out(llama_server, demo_db):
+    hung = SilentServer()
+    try:
+        out = run_cli("label", QUESTION, "--db", demo_db, "--backend", "openai", "--llm",
+                      "smollm2", "--base-url", hung.url, "--base-url", llama_server.url,
+                      "--limit", 3, "--scope", "abstract", "--timeout", 6, "--concurrency", 4)
+    finally:
+        hung.close()
+    assert out.exit_code == 0, out.output
+    assert "3 records labeled" in out.output and "(done)" in out.output
+    counts = label_counts(demo_db)
+    assert len(counts) == 3 and all(n == 1 for _, n in counts)
+
+
 def test_malformed_answers_pause_the_run_with_the_reason(demo_db):
     broken = CannedServer(post_body=b'{"choices": [ not json')
     try:

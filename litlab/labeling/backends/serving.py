@@ -10,8 +10,11 @@ Each request goes to the least busy healthy server. A server that fails (refused
 connection, time-out, 429/5xx, malformed answer) is taken out for a back-off that doubles
 with each failure, then given one request to prove itself again. A request is retried
 (on another server when there is one) up to ``retries`` times. A server that accepts
-connections but never answers is caught by a watchdog: no answer from any server for
-``timeout_s`` while requests wait ends the stream with ``BackendUnavailable``.
+connections but never answers is caught by two watchdogs, not by per-request time-outs
+(a request queued behind hundreds on a busy server may rightly wait minutes): a server that
+has requests but has answered nothing for ``timeout_s`` has them cancelled and retried
+elsewhere; no answer from any server for ``timeout_s`` ends the stream with
+``BackendUnavailable``, and the run pauses.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ import math
 import queue
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from litlab.errors import LitlabError
 from litlab.labeling.backends import ArticleScores
@@ -43,6 +46,8 @@ class Server:
     failures: int = 0  # consecutive; reset by a success
     down_until: float = 0.0
     last_error: str = ""
+    last_answer: float = 0.0  # any HTTP answer, or the moment it was given work while idle
+    posts: set = field(default_factory=set)  # its requests on the wire (the watchdog's)
 
 
 class ServerPool:
@@ -126,15 +131,29 @@ class ScoreStream:
         self.loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         self._slots = asyncio.Semaphore(self.concurrency)
-        timeout = httpx.Timeout(self.timeout_s, connect=min(10.0, self.timeout_s))
+        # Reads wait as long as the server is alive (the watchdogs judge that); a connect
+        # that takes seconds on a network where it should take milliseconds is a failure.
+        timeout = httpx.Timeout(None, connect=min(10.0, self.timeout_s))
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=self.concurrency)
         async with httpx.AsyncClient(timeout=timeout, limits=limits, headers=self.headers) as client:
             self.client = client
             self._ready.set()
+            watchdog = asyncio.create_task(self._watch())
             await self._stop.wait()
+            watchdog.cancel()
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _watch(self) -> None:
+        """Cancel the requests of a server that has been silent for ``timeout_s``."""
+        while True:
+            await asyncio.sleep(min(1.0, self.timeout_s / 4))
+            now = time.monotonic()
+            for server in self.pool.servers:
+                if server.posts and now - server.last_answer > self.timeout_s:
+                    for post in list(server.posts):
+                        post.cancel()
 
     def _start(self, key, text: str) -> None:
         task = self.loop.create_task(self._article(key, text))
@@ -179,11 +198,21 @@ class ScoreStream:
             if server is None:
                 await asyncio.sleep(self.pool.wait_s())
                 continue
+            if not server.in_flight:  # silence while it had nothing to do is not its fault
+                server.last_answer = time.monotonic()
             server.in_flight += 1
             self.in_flight += 1
+            post = asyncio.ensure_future(self.client.post(f"{server.url}/chat/completions",
+                                                          json=payload))
+            server.posts.add(post)
             try:
-                response = await self.client.post(f"{server.url}/chat/completions", json=payload)
-                self.last_answer = time.monotonic()
+                try:
+                    response = await post
+                except asyncio.CancelledError:
+                    if asyncio.current_task().cancelling():  # the stream is closing
+                        raise
+                    raise httpx.ReadTimeout("cancelled by the watchdog") from None
+                self.last_answer = server.last_answer = time.monotonic()
                 if response.status_code == 429 or response.status_code >= 500:
                     error = f"HTTP {response.status_code}: {response.text[:200]}"
                 elif response.status_code >= 400:  # a request this server will never accept
@@ -206,6 +235,9 @@ class ScoreStream:
                 self.last_answer = time.monotonic()
                 error = f"{type(exc).__name__}: {exc}"
             finally:
+                server.posts.discard(post)
+                if not post.done():
+                    post.cancel()
                 server.in_flight -= 1
                 self.in_flight -= 1
             self.pool.failed(server, error)
