@@ -11,6 +11,10 @@ the first --n records with an abstract of the shared scisci corpus (else the dem
   2. five questions in one run against one question (prefix caching: the article opens
      every prompt, so the server reuses its KV cache across the questions). Target: <= 1.5x.
   3. two servers against one, at concurrency 8.
+  4. litlab's own ceiling: the same run against a server that answers at once (a stdlib HTTP
+     server with a fixed answer with log-probabilities), at concurrency 1 and 16: what the
+     client side (contexts, evidence sentences embedded with all-MiniLM-L6-v2, commits)
+     costs per record on this machine.
 Each pair is run in alternating order; the figures are the median of --repeat runs.
 """
 from __future__ import annotations
@@ -104,6 +108,35 @@ def bare_run(prompts: list[list[dict]], url: str, concurrency: int, n: int) -> f
     return n / (time.perf_counter() - began)
 
 
+def instant_server() -> tuple[object, str]:
+    """A loopback HTTP server answering every chat completion at once, TRUE at -0.1."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant",
+                                                            "content": "TRUE"},
+                                    "logprobs": {"content": [{"token": "TRUE", "logprob": -0.1,
+                                                              "top_logprobs": [
+                                                                  {"token": "TRUE", "logprob": -0.1},
+                                                                  {"token": "FALSE", "logprob": -2.0}]}]}}]}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+
+
 def median_pair(a, b, repeat: int) -> tuple[float, float]:
     """Medians of a() and b(), run alternately (the machine's load drifts)."""
     xs, ys = [], []
@@ -163,6 +196,12 @@ def main() -> None:
                                   args.repeat)
         figures["two_servers"] = {"two_rps": round(two, 3), "one_rps": round(single, 3),
                                   "ratio": round(two / single, 2)}
+        httpd, instant = instant_server()
+        for c in (1, 16):
+            figures[f"instant_{c}"] = round(median_pair(
+                lambda: litlab_run(template, work, [instant], c, args.n * 4, [QUESTION]),
+                lambda: 0.0, args.repeat)[0], 2)
+        httpd.shutdown()
     finally:
         for proc, _ in servers:
             proc.terminate()
@@ -184,6 +223,8 @@ def main() -> None:
     f = figures["two_servers"]
     print(f"two servers vs one (concurrency 8): {f['two_rps']} vs {f['one_rps']} records/s, "
           f"{f['ratio']}x")
+    print(f"litlab against an instant server ({args.n * 4} records): {figures['instant_1']} "
+          f"records/s at concurrency 1, {figures['instant_16']} at 16")
 
 
 if __name__ == "__main__":
