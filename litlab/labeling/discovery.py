@@ -125,7 +125,7 @@ def probe_server(url: str, api_key: str | None = None) -> list[ModelEntry]:
     url = url.rstrip("/")
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     try:
-        with httpx.Client(timeout=10.0, headers=headers) as client:
+        with httpx.Client(timeout=30.0, headers=headers) as client:
             models = [m["id"] for m in client.get(f"{url}/models").json()["data"]]
             out = []
             for model in models:
