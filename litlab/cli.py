@@ -151,10 +151,16 @@ def label(
     sample: Optional[int] = typer.Option(None, "--sample", help="A seeded random sample of N."),
     year: Optional[str] = typer.Option(None, "--year"),
     types: Optional[List[str]] = typer.Option(None, "--type"),
-    backend: Optional[str] = typer.Option(None, "--backend", help="transformers | openai"),
-    llm: Optional[str] = typer.Option(None, "--llm", help="Model: HF folder/id, .gguf file, or "
-                                      "the served model name (default SmolLM2-135M, bundled)."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server."),
+    backend: Optional[str] = typer.Option(None, "--backend", help="transformers | openai | vllm"),
+    llm: Optional[str] = typer.Option(None, "--llm", help="Model: HF folder/id, .gguf file, the "
+                                      "served model name, or ollama:NAME (default SmolLM2-135M, "
+                                      "bundled). `litlab models` lists them."),
+    base_url: Optional[List[str]] = typer.Option(None, "--base-url", help="OpenAI-compatible "
+                                                 "server; repeat for several."),
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Requests in flight "
+                                              "across all servers (default 32)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds without an answer "
+                                            "before a server counts as hung (default 90)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size"),
     criteria: Optional[str] = typer.Option(None, "--criteria", help="Eligibility criteria (a "
                                            "text file or the text), stored with the question "
@@ -177,7 +183,8 @@ def label(
         return
     if not asked and resume is None:
         raise typer.BadParameter("give a QUESTION, --questions FILE or --resume RUN")
-    settings = {"backend": backend, "model": llm, "base_url": base_url, "batch_size": batch_size}
+    settings = {"backend": backend, "model": llm, "base_urls": tuple(base_url or ()) or None,
+                "concurrency": concurrency, "timeout_s": timeout, "batch_size": batch_size}
     with _open(db, label=settings) as corpus:
         progress = None if as_json else tqdm_progress
         result = (corpus.resume(resume, progress=progress) if resume is not None else
@@ -187,6 +194,21 @@ def label(
                f"run {', '.join(map(str, result.run_ids))}: {result.labeled} records labeled "
                f"in {result.seconds:.1f} s ({result.status}); `litlab runs show "
                f"{result.run_ids[0]}` describes it")
+
+
+@app.command()
+def models(
+    gguf: Optional[List[Path]] = typer.Argument(None, help="GGUF files to list too."),
+    base_url: Optional[List[str]] = typer.Option(None, "--base-url", help="A server to probe "
+                                                 "(repeatable): which models, log-probabilities?"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """What can label here: bundled, Hugging Face cache, GGUF files, Ollama, servers."""
+    from litlab.labeling.discovery import format_models, list_models
+
+    entries = list_models(base_url or (), gguf or ())
+    typer.echo(json.dumps([e.to_dict() for e in entries], indent=2) if as_json
+               else format_models(entries))
 
 
 @runs_app.command("list")

@@ -138,9 +138,17 @@ class Corpus(SystematicReview):
 
     def resume(self, run_id: int, progress: ProgressFactory | None = None, should_stop=None):
         """Continue an interrupted or paused run; no record is labeled twice."""
-        from litlab.labeling import service
+        import dataclasses
 
-        return service.resume(self.con, self.backend, self.settings, run_id, progress, should_stop)
+        from litlab.labeling import service
+        from litlab.labeling.runs import load_backend
+
+        label = service.resume_settings(self.con, run_id, self.settings.label)
+        if label == self.settings.label:
+            backend, settings = self.backend, self.settings
+        else:  # the run's own servers and model, as recorded
+            backend, settings = load_backend(label), dataclasses.replace(self.settings, label=label)
+        return service.resume(self.con, backend, settings, run_id, progress, should_stop)
 
     def runs(self) -> pd.DataFrame:
         """Every label run with its status and progress."""

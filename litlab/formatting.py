@@ -18,6 +18,9 @@ def tqdm_progress(description: str, total: int) -> Callable[[int], None]:
         bar.update(n)
         if bar.n >= total:
             bar.close()
+    # A stage with more to say (requests in flight, retried, failed) sets the postfix.
+    advance.status = lambda text: bar.set_postfix_str(text, refresh=False)
+    advance.close = bar.close  # a stage that fails clears its bar before the error line
     return advance
 
 

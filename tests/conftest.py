@@ -109,3 +109,25 @@ def run_cli(*args) -> CliResult:
     finally:
         sys.argv = argv
     return CliResult(code, out.getvalue())
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """One llama.cpp server (bundled GGUF, model name ``smollm2``) for the whole session."""
+    pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is installed by "
+                        "`make install`")
+    from servers import LlamaServer
+
+    server = LlamaServer(tmp_path_factory.mktemp("llama-server"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def second_llama_server(llama_server, tmp_path_factory):
+    """A second one, for runs across several servers."""
+    from servers import LlamaServer
+
+    server = LlamaServer(tmp_path_factory.mktemp("llama-server-2"))
+    yield server
+    server.stop()

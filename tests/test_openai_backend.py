@@ -2,48 +2,21 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
-import time
 
-import httpx
 import pytest
 
 import litlab
 from conftest import DEMO, free_port
 from litlab.errors import LitlabError
-from litlab.labeling.backends.local import bundled_gguf
 from litlab.settings import Settings
 
 pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is installed by `make install`")
 QUESTION = "Does the article use bibliometric analysis?"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("server") / "llama-server.log", "w+b")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()),
-         "--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "2048", "--logits_all", "true", "--n_threads", "2"],
-        stdout=log, stderr=subprocess.STDOUT)  # a pipe nobody reads would fill and block it
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        log.seek(0)
-        pytest.fail(f"llama.cpp server did not start: {log.read()[-1000:]!r}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+@pytest.fixture
+def server(llama_server):
+    return llama_server.url
 
 
 def settings_for(url: str, **extra) -> Settings:

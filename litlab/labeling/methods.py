@@ -102,7 +102,8 @@ def methods_paragraph(run: dict) -> str:
         return classifier_methods_paragraph(run)
     p = run["parameters"]
     weights = f"; weights SHA-256 {run['weights_sha256']}" if run["weights_sha256"] else ""
-    where = f" served at {p['base_url']}" if p.get("base_url") else f" on {p.get('device') or 'CPU'}"
+    servers = p.get("base_urls") or ([p["base_url"]] if p.get("base_url") else [])
+    where = f" served at {', '.join(servers)}" if servers else f" on {p.get('device') or 'CPU'}"
     parsed = (f"; {run['generated']} answers came from a server without log-probabilities and "
               "were parsed from text" if run["generated"] else "")
     no_text_label = "UNCLEAR" if "UNCLEAR" in [o.upper() for o in run["options"]] else "with no answer"

@@ -78,6 +78,9 @@ def create_runs(con, questions: list[Question], scope: str, record_ids: list[int
                   "normalised over the options", "evidence": "similarity", "device":
                   backend_info.get("device"), "dtype": backend_info.get("dtype"),
                   "base_url": backend_info.get("base_url")}
+    # What `litlab label --resume RUN` alone needs to reach the same servers again.
+    parameters.update({k: backend_info[k] for k in ("base_urls", "concurrency")
+                       if backend_info.get(k) is not None})
     ids = []
     for i, question in enumerate(questions):
         run_id = first + i
@@ -132,28 +135,47 @@ def execute(con: duckdb.DuckDBPyConnection, run_ids: list[int], backend, setting
     con.execute("UPDATE label_runs SET status = 'running', message = NULL WHERE list_contains(?, run_id)",
                 [run_ids])
     try:
-        for at in range(0, len(pending), COMMIT_EVERY):
-            if should_stop and should_stop():
-                status = "interrupted"
-                break
-            batch = pending[at:at + COMMIT_EVERY]
-            rows = _label_batch(con, batch, run_ids, questions, scope, backend, embedder,
-                                settings, index_settings, done)
-            with transaction(con):
-                con.executemany("INSERT OR IGNORE INTO labels VALUES "
-                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            labeled += len(batch)
-            if advance:
-                advance(len(batch))
+        if hasattr(backend, "score_stream"):
+            from litlab.labeling.streaming import label_streaming
+
+            labeled, status = label_streaming(con, pending, run_ids, questions, scope, backend,
+                                              embedder, settings, index_settings, done,
+                                              advance, should_stop)
+        else:
+            every = getattr(backend, "commit_every", COMMIT_EVERY)  # vLLM wants big calls
+            for at in range(0, len(pending), every):
+                if should_stop and should_stop():
+                    status = "interrupted"
+                    break
+                batch = pending[at:at + every]
+                rows = _label_batch(con, batch, run_ids, questions, scope, backend, embedder,
+                                    settings, index_settings, done)
+                commit_rows(con, rows)
+                labeled += len(batch)
+                if advance:
+                    advance(len(batch))
     except KeyboardInterrupt:
         _finish(con, run_ids, "interrupted", "stopped by the user; resume with --resume")
         raise
     except LitlabError as exc:
+        getattr(advance, "close", lambda: None)()
         _finish(con, run_ids, "paused", str(exc))
-        raise LitlabError(f"{exc}; the run is paused: resume with `litlab label --resume "
-                          f"{run_ids[0]}`") from None
+        raise LitlabError(f"{exc}; the run is paused: resume with "
+                          f"`{resume_command(con, run_ids[0])}`") from None
     _finish(con, run_ids, status, None if status == "done" else "stopped; resume with --resume")
     return RunResult(run_ids, labeled, status, round(time.perf_counter() - start, 2))
+
+
+def resume_command(con: duckdb.DuckDBPyConnection, run_id: int) -> str:
+    """The exact command that continues a run (with --db unless it is the default file)."""
+    import os
+    import shlex
+
+    path = con.execute("SELECT path FROM duckdb_databases() "
+                       "WHERE database_name = current_database()").fetchone()[0]
+    default = os.path.abspath(os.environ.get("LITLAB_DB", "litlab.duckdb"))
+    where = "" if not path or os.path.abspath(path) == default else f" --db {shlex.quote(path)}"
+    return f"litlab label --resume {run_id}{where}"
 
 
 ORPHANED = ("the process running it stopped (killed, crashed or switched off); resume it "
@@ -171,6 +193,14 @@ def mark_orphaned_runs(con: duckdb.DuckDBPyConnection) -> int:
                            "WHERE status = 'running' RETURNING run_id", [ORPHANED]).fetchall())
 
 
+def commit_rows(con, rows: list[tuple]) -> None:
+    """Labels in one transaction; the key (run, record) keeps a record from being labeled
+    twice however often a run is resumed."""
+    with transaction(con):
+        con.executemany("INSERT OR IGNORE INTO labels VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
 def _finish(con, run_ids: list[int], status: str, message: str | None) -> None:
     con.execute("UPDATE label_runs SET status = ?, message = ?, finished_at = now() "
                 "WHERE list_contains(?, run_id)", [status, message, run_ids])
@@ -185,6 +215,14 @@ def _label_batch(con, batch, run_ids, questions, scope, backend, embedder, setti
     began = time.perf_counter()
     scores = backend.score([c.text for c in with_text], questions) if with_text else []
     per_article_ms = 1000 * (time.perf_counter() - began) / max(1, len(with_text))
+    return label_rows(contexts, with_text, scores, run_ids, questions, embedder, done,
+                      per_article_ms)
+
+
+def label_rows(contexts, with_text, scores, run_ids, questions, embedder, done,
+               per_article_ms: float | None = None) -> list[tuple]:
+    """Rows for the labels table: ``scores`` belong to ``with_text``; every other context
+    has no text. ``per_article_ms`` None: each score's own time (``extra['ms']``)."""
     evidence = choose_evidence(with_text, [q.text for q in questions], embedder)
     by_record = {c.record_id: (c, s, e) for c, s, e in zip(with_text, scores, evidence)}
     now, rows = datetime.now(), []
@@ -204,7 +242,9 @@ def _label_batch(con, batch, run_ids, questions, scope, backend, embedder, setti
             rows.append((run_id, context.record_id, question.options[best], probs,
                          sentence.text if sentence else None, sentence.page if sentence else None,
                          sentence.source if sentence else None, score.method, flag,
-                         score.context_tokens, score.truncated, per_article_ms, now))
+                         score.context_tokens, score.truncated,
+                         score.extra.get("ms", 0.0) if per_article_ms is None else per_article_ms,
+                         now))
     return rows
 
 
@@ -220,8 +260,14 @@ def _no_text_row(run_id: int, record_id: int, question: Question, now) -> tuple:
 
 def load_backend(settings: LabelSettings):
     """The configured LLM backend, loaded once per call site (model loads take seconds)."""
-    return LLM_BACKENDS.create(settings.backend, model=settings.model, device=settings.device,
-                               base_url=settings.base_url, api_key=settings.api_key,
+    backend, model, urls = settings.backend, settings.model, settings.urls()
+    if model.startswith("ollama:"):  # a model of the Ollama on this machine, by its name
+        from litlab.labeling.discovery import resolve_ollama
+
+        backend, model, urls = "openai", *resolve_ollama(model.removeprefix("ollama:"))
+    return LLM_BACKENDS.create(backend, model=model, device=settings.device,
+                               base_url=urls[0] if urls else None, base_urls=urls,
+                               api_key=settings.api_key,
                                max_context_tokens=settings.max_context_tokens,
                                batch_size=settings.batch_size, concurrency=settings.concurrency,
                                timeout_s=settings.timeout_s, retries=settings.retries)

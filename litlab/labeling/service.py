@@ -1,6 +1,8 @@
 """Entry points for label runs, called by the Corpus (and so by the CLI and the UI)."""
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 from typing import Callable
 
@@ -11,7 +13,7 @@ from litlab.errors import LitlabError
 from litlab.index.filters import Filters
 from litlab.labeling.prompts import make_question
 from litlab.labeling.runs import RunResult, create_runs, execute, select_records
-from litlab.settings import Settings
+from litlab.settings import LabelSettings, Settings
 
 Progress = Callable[[str, int], Callable[[int], None]]
 
@@ -68,6 +70,31 @@ def start(con: duckdb.DuckDBPyConnection, backend, settings: Settings, questions
     record_ids = select_records(con, filters or Filters(), limit, sample, settings.label.seed)
     run_ids = create_runs(con, parsed, scope, record_ids, backend.describe(), settings.label, names)
     return execute(con, run_ids, backend, settings.label, settings.index, progress, should_stop)
+
+
+SERVED = ("openai", "vllm")  # backends whose run records how to reach the model again
+
+
+def resume_settings(con: duckdb.DuckDBPyConnection, run_id: int, label: LabelSettings
+                    ) -> LabelSettings:
+    """The label settings that continue ``run_id``: a run of a served model records its
+    backend, model, servers and concurrency, so `litlab label --resume RUN` alone reaches
+    them again. Servers given now (moved, or added) replace the recorded ones; a run of
+    the transformers backend resumes with the settings given."""
+    row = con.execute("SELECT backend, model_id, parameters FROM label_runs WHERE run_id = ?",
+                      [run_id]).fetchone()
+    if row is None:
+        raise LitlabError(f"no label run {run_id}: `litlab runs list` shows the runs")
+    backend, model, parameters = row[0], row[1], json.loads(row[2] or "{}")
+    if backend not in SERVED or (label.backend == backend and label.model == model
+                                 and label.urls()):
+        return label
+    urls = label.urls() or tuple(parameters.get("base_urls") or
+                                 ([parameters["base_url"]] if parameters.get("base_url") else []))
+    given = label.backend == backend or label.concurrency != LabelSettings.concurrency
+    concurrency = label.concurrency if given else parameters.get("concurrency", label.concurrency)
+    return dataclasses.replace(label, backend=backend, model=model, base_url=None,
+                               base_urls=urls, concurrency=concurrency)
 
 
 def resume(con: duckdb.DuckDBPyConnection, backend, settings: Settings, run_id: int,

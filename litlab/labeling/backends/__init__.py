@@ -39,5 +39,12 @@ def register_builtins(registry: Registry) -> None:
     registry.register("transformers", TransformersBackend)
     registry.register("openai", OpenAICompatibleBackend)
 
+    def vllm(**options):  # imported on use: vLLM is an optional extra and loads CUDA
+        from litlab.labeling.backends.vllm_backend import VLLMBackend
+
+        return VLLMBackend(**options)
+
+    registry.register("vllm", vllm)
+
 
 LLM_BACKENDS: Registry[LLMBackend] = Registry("llm_backends", __name__)

@@ -1,107 +1,89 @@
 """OpenAI-compatible servers (vLLM, llama.cpp server, Ollama, LM Studio) by base URL.
 
-This is how labeling uses a large Llama and scales past one machine: requests run
-concurrently, failures are retried with exponential backoff, and after the last retry the
-error reaches the run, which pauses resumably. Options are scored from the first answer
-token's log-probabilities (``logprobs`` + ``top_logprobs``); a server that gives none is
-asked for text, and the parsed answer is recorded as method ``generated``.
+This is how labeling uses a large Llama and scales past one machine: a label run keeps
+``concurrency`` requests in flight across one or several servers (``serving.py``), failures
+are retried with exponential backoff, and after the last retry the error reaches the run,
+which pauses resumably. Options are scored from the first answer token's log-probabilities
+(``logprobs`` + ``top_logprobs``); a server that gives none is asked for text, and the
+parsed answer is recorded as method ``generated``.
 """
 from __future__ import annotations
 
-import math
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from litlab.errors import LitlabError
 from litlab.labeling.backends import ArticleScores
-from litlab.labeling.prompts import Question, messages
-
-TOP_LOGPROBS = 20
-# Characters of article text sent per request (servers count tokens; ~4 characters each).
-CHARS_PER_TOKEN = 4
+from litlab.labeling.backends.serving import (CHARS_PER_TOKEN, MAX_BACKOFF_S, TOP_LOGPROBS,  # noqa: F401
+                                              BackendUnavailable, ScoreStream, stream_scores)
+from litlab.labeling.prompts import Question
 
 
-class BackendUnavailable(LitlabError):
-    """The server did not answer after every retry; the run pauses and can be resumed."""
+def check_concurrency(concurrency: int) -> int:
+    if not isinstance(concurrency, int) or concurrency < 1:
+        raise LitlabError(f"--concurrency must be a whole number of requests, at least 1 "
+                          f"(got {concurrency!r})")
+    return concurrency
 
 
 class OpenAICompatibleBackend:
-    """A chat-completions endpoint with optional logprobs."""
+    """One or several chat-completions endpoints with optional logprobs."""
 
     def __init__(self, model: str, base_url: str | None = None, api_key: str | None = None,
-                 max_context_tokens: int = 1024, concurrency: int = 4, timeout_s: float = 60.0,
-                 retries: int = 4, **_: object):
-        if not base_url:
+                 max_context_tokens: int = 1024, concurrency: int = 32, timeout_s: float = 90.0,
+                 retries: int = 4, base_urls: tuple[str, ...] | list[str] = (), **_: object):
+        urls = list(base_urls) or ([base_url] if base_url else [])
+        if not urls:
             raise LitlabError("the openai backend needs --base-url (e.g. http://127.0.0.1:8000/v1)")
-        import httpx
-
         self.model_id = model
-        self.base_url = base_url.rstrip("/")
+        self.base_urls = [u.rstrip("/") for u in urls]
+        self.base_url = self.base_urls[0]
         self.max_chars = max_context_tokens * CHARS_PER_TOKEN
-        self.concurrency, self.retries = concurrency, retries
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self.client = httpx.Client(base_url=self.base_url, timeout=timeout_s, headers=headers)
+        self.concurrency, self.timeout_s, self.retries = check_concurrency(concurrency), timeout_s, retries
+        self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.stream: ScoreStream | None = None  # the one in use, for progress lines
 
     def describe(self) -> dict:
         return {"backend": "openai", "model_id": self.model_id, "base_url": self.base_url,
+                "base_urls": self.base_urls, "concurrency": self.concurrency,
                 "weights_sha256": None}
 
-    def _post(self, payload: dict) -> dict:
-        import httpx
-
-        delay = 1.0
-        for attempt in range(self.retries + 1):
-            try:
-                response = self.client.post("/chat/completions", json=payload)
-                if response.status_code < 500 and response.status_code != 429:
-                    response.raise_for_status()
-                    return response.json()
-                error = f"HTTP {response.status_code}: {response.text[:200]}"
-            except httpx.HTTPStatusError as exc:
-                raise LitlabError(f"{self.base_url} refused the request: "
-                                  f"{exc.response.status_code} {exc.response.text[:200]}") from None
-            except httpx.HTTPError as exc:
-                error = f"{type(exc).__name__}: {exc}"
-            if attempt < self.retries:
-                time.sleep(delay)
-                delay = min(delay * 2, 30.0)
-        raise BackendUnavailable(f"{self.base_url} failed {self.retries + 1} times ({error})")
-
-    def _score_one(self, article: str, question: Question) -> tuple[list[float], str, bool]:
-        truncated = len(article) > self.max_chars
-        payload = {"model": self.model_id, "messages": messages(article[: self.max_chars],
-                                                                 question.block()),
-                   "max_tokens": 8, "temperature": 0.0, "logprobs": True,
-                   "top_logprobs": TOP_LOGPROBS}
-        choice = self._post(payload)["choices"][0]
-        content = (choice.get("logprobs") or {}).get("content") or []
-        if content and content[0].get("top_logprobs"):
-            top = {t["token"].strip().lower(): t["logprob"] for t in content[0]["top_logprobs"]}
-            floor = min(top.values()) - 1.0  # an option outside the top list: below all of them
-            scores = []
-            for option in question.options:
-                matches = [lp for tok, lp in top.items() if tok and option.lower().startswith(tok)]
-                scores.append(max(matches) if matches else floor)
-            return scores, "option_logprobs", truncated
-        text = (choice.get("message") or {}).get("content", "").strip().lower()
-        picked = next((i for i, o in enumerate(question.options) if text.startswith(o.lower())), None)
-        scores = [0.0 if i == picked else -math.inf for i in range(len(question.options))]
-        return scores, "generated", truncated
+    def score_stream(self, articles, questions: list[Question]):
+        """(key, text) pairs in, (key, ArticleScores) lists out as they finish; the run
+        commits each list. ``articles`` is read lazily, in this thread."""
+        self.stream = ScoreStream(self.base_urls, self.model_id, questions, self.max_chars,
+                                  self.concurrency, self.timeout_s, self.retries, self.headers)
+        # Enough articles queued that every slot stays busy while finished ones are committed.
+        backlog = max(4, 2 * self.concurrency // max(1, len(questions)))
+        return stream_scores(self.stream, articles, backlog)
 
     def score(self, articles: list[str], questions: list[Question]) -> list[ArticleScores]:
-        jobs = [(a, q) for a in range(len(articles)) for q in range(len(questions))]
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            answers = list(pool.map(lambda j: self._score_one(articles[j[0]], questions[j[1]]),
-                                    jobs))
-        results = []
-        for a in range(len(articles)):
-            mine = answers[a * len(questions):(a + 1) * len(questions)]
-            method = "generated" if any(m == "generated" for _, m, _ in mine) else "option_logprobs"
-            results.append(ArticleScores([s for s, _, _ in mine], min(len(articles[a]), self.max_chars)
-                                         // CHARS_PER_TOKEN, mine[0][2], method))
-        return results
+        got: dict[int, ArticleScores] = {}
+        for ready in self.score_stream(enumerate(articles), questions):
+            got.update(ready)
+        return [got[i] for i in range(len(articles))]
 
     def generate(self, prompt: str, max_tokens: int = 200) -> str:
+        """One completion, from the first server that answers (topic names, ask)."""
+        import httpx
+
         payload = {"model": self.model_id, "messages": [{"role": "user", "content": prompt}],
                    "max_tokens": max_tokens, "temperature": 0.0}
-        return self._post(payload)["choices"][0]["message"]["content"]
+        delay, error = 1.0, ""
+        with httpx.Client(timeout=self.timeout_s, headers=self.headers) as client:
+            for attempt in range(self.retries + 1):
+                url = self.base_urls[attempt % len(self.base_urls)]
+                try:
+                    response = client.post(f"{url}/chat/completions", json=payload)
+                    if response.status_code < 500 and response.status_code != 429:
+                        if response.status_code >= 400:
+                            raise LitlabError(f"{url} refused the request: "
+                                              f"{response.status_code} {response.text[:200]}")
+                        return response.json()["choices"][0]["message"]["content"]
+                    error = f"HTTP {response.status_code}: {response.text[:200]}"
+                except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
+                    error = f"{type(exc).__name__}: {exc}"
+                if attempt < self.retries:
+                    time.sleep(delay)
+                    delay = min(delay * 2, MAX_BACKOFF_S)
+        raise BackendUnavailable(f"{', '.join(self.base_urls)} failed {self.retries + 1} times "
+                                 f"({error})")

@@ -1,0 +1,317 @@
+"""Many requests in flight to one or several OpenAI-compatible servers, for a synchronous run.
+
+Why an event loop in a thread: a vLLM server batches hundreds of sequences, so the client
+must keep that many requests open across the whole run, not per commit batch; while the
+run loop (which alone touches the DuckDB connection) builds contexts and commits results
+in the calling thread. Articles go in with ``submit``; finished articles come back from
+``take`` as they complete, in any order.
+
+Each request goes to the least busy healthy server. A server that fails (refused
+connection, time-out, 429/5xx, malformed answer) is taken out for a back-off that doubles
+with each failure, then given one request to prove itself again. A request is retried
+(on another server when there is one) up to ``retries`` times. A server that accepts
+connections but never answers is caught by two watchdogs, not by per-request time-outs
+(a request queued behind hundreds on a busy server may rightly wait minutes): a server that
+has requests but has answered nothing for ``timeout_s`` has them cancelled and retried
+elsewhere; no answer from any server for ``timeout_s`` ends the stream with
+``BackendUnavailable``, and the run pauses.
+"""
+from __future__ import annotations
+
+import asyncio
+import math
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+
+from litlab.errors import LitlabError
+from litlab.labeling.backends import ArticleScores
+from litlab.labeling.prompts import Question, messages
+
+TOP_LOGPROBS = 20
+CHARS_PER_TOKEN = 4  # servers count tokens; article text is cut at ~4 characters a token
+MAX_BACKOFF_S = 30.0
+
+
+class BackendUnavailable(LitlabError):
+    """The servers did not answer after every retry; the run pauses and can be resumed."""
+
+
+@dataclass
+class Server:
+    url: str
+    in_flight: int = 0
+    done: int = 0
+    failures: int = 0  # consecutive; reset by a success
+    down_until: float = 0.0
+    last_error: str = ""
+    last_answer: float = 0.0  # any HTTP answer, or the moment it was given work while idle
+    posts: set = field(default_factory=set)  # its requests on the wire (the watchdog's)
+
+
+class ServerPool:
+    """The servers of one run and their health. Used from the event loop's thread only."""
+
+    def __init__(self, urls: list[str]):
+        self.servers = [Server(u.rstrip("/")) for u in urls]
+
+    def pick(self, avoid: set[str]) -> Server | None:
+        """The least busy server that is up; one that failed takes one request at a time
+        until it answers again. ``avoid``: servers this request already failed on."""
+        now = time.monotonic()
+        up = [s for s in self.servers if s.down_until <= now and not (s.failures and s.in_flight)]
+        fresh = [s for s in up if s.url not in avoid] or up
+        return min(fresh, key=lambda s: (s.in_flight, s.done)) if fresh else None
+
+    def wait_s(self) -> float:
+        """Seconds until some server may be tried again."""
+        now = time.monotonic()
+        return max(0.05, min(s.down_until for s in self.servers) - now)
+
+    def failed(self, server: Server, error: str) -> None:
+        server.failures += 1
+        server.last_error = error
+        server.down_until = time.monotonic() + min(2.0 ** (server.failures - 1), MAX_BACKOFF_S)
+
+    def succeeded(self, server: Server) -> None:
+        server.failures, server.down_until = 0, 0.0
+        server.done += 1
+
+
+def option_scores(choice: dict, question: Question) -> tuple[list[float], str]:
+    """Per-option log-probabilities from the first answer token's top log-probabilities, or,
+    from a server that gives none, the answer text parsed (method ``generated``)."""
+    content = (choice.get("logprobs") or {}).get("content") or []
+    if content and content[0].get("top_logprobs"):
+        top = {t["token"].strip().lower(): t["logprob"] for t in content[0]["top_logprobs"]}
+        floor = min(top.values()) - 1.0  # an option outside the top list: below all of them
+        scores = []
+        for option in question.options:
+            matches = [lp for tok, lp in top.items() if tok and option.lower().startswith(tok)]
+            scores.append(max(matches) if matches else floor)
+        return scores, "option_logprobs"
+    text = ((choice.get("message") or {}).get("content") or "").strip().lower()
+    options = [o.lower() for o in question.options]
+    picked = next((i for i, o in enumerate(options) if text.startswith(o)), None)
+    if picked is None and text:  # the answer was cut by max_tokens: a unique prefix
+        prefixes = [i for i, o in enumerate(options) if o.startswith(text)]
+        picked = prefixes[0] if len(prefixes) == 1 else None
+    return [0.0 if i == picked else -math.inf for i in range(len(options))], "generated"
+
+
+class ScoreStream:
+    """Articles in, per-article scores out, ``concurrency`` requests in flight."""
+
+    def __init__(self, urls: list[str], model: str, questions: list[Question], max_chars: int,
+                 concurrency: int, timeout_s: float, retries: int, headers: dict):
+        self.pool = ServerPool(urls)
+        self.model, self.questions, self.max_chars = model, questions, max_chars
+        self.concurrency, self.timeout_s, self.retries = concurrency, timeout_s, retries
+        self.headers = headers
+        self.in_flight = self.done = self.retried = self.failed = 0
+        # Until a server shows it returns log-probabilities, ask for a few tokens of text
+        # (enough to parse an answer); after that one token is all scoring needs.
+        self.max_tokens = 4
+        self.last_answer = time.monotonic()
+        self._results: queue.Queue = queue.Queue()
+        self._ready = threading.Event()
+        self._tasks: set[asyncio.Task] = set()
+        self._thread = threading.Thread(target=self._run, name="litlab-requests", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+
+    # --- the event loop's thread -------------------------------------------------------
+    def _run(self) -> None:
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        import httpx
+
+        self.loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        self._slots = asyncio.Semaphore(self.concurrency)
+        # Reads wait as long as the server is alive (the watchdogs judge that); a connect
+        # that takes seconds on a network where it should take milliseconds is a failure.
+        timeout = httpx.Timeout(None, connect=min(10.0, self.timeout_s))
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=self.concurrency)
+        async with httpx.AsyncClient(timeout=timeout, limits=limits, headers=self.headers) as client:
+            self.client = client
+            self._ready.set()
+            watchdog = asyncio.create_task(self._watch())
+            await self._stop.wait()
+            watchdog.cancel()
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _watch(self) -> None:
+        """Cancel the requests of a server that has been silent for ``timeout_s``."""
+        while True:
+            await asyncio.sleep(min(1.0, self.timeout_s / 4))
+            now = time.monotonic()
+            silent = [s for s in self.pool.servers
+                      if s.posts and now - s.last_answer > self.timeout_s]
+            for server in silent:
+                for post in list(server.posts):
+                    post.cancel()
+            if silent and len(silent) < len(self.pool.servers):
+                # The cancelled requests go to the other servers: their time starts now,
+                # or a run whose live servers had finished their share would end here.
+                self.last_answer = now
+
+    def _start(self, key, text: str) -> None:
+        task = self.loop.create_task(self._article(key, text))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _article(self, key, text: str) -> None:
+        began = time.perf_counter()
+        article = text[: self.max_chars]
+        try:
+            answers = await asyncio.gather(*(self._ask(article, q) for q in self.questions))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # reaches the run as the reason it paused
+            self._results.put(("error", exc))
+            return
+        method = "generated" if any(m == "generated" for _, m in answers) else "option_logprobs"
+        self._results.put(("ok", (key, ArticleScores(
+            [s for s, _ in answers], len(article) // CHARS_PER_TOKEN, len(text) > self.max_chars,
+            method, {"ms": 1000 * (time.perf_counter() - began)}))))
+
+    async def _ask(self, article: str, question: Question) -> tuple[list[float], str]:
+        async with self._slots:
+            payload = {"model": self.model, "messages": messages(article, question.block()),
+                       "max_tokens": self.max_tokens, "temperature": 0.0, "logprobs": True,
+                       "top_logprobs": TOP_LOGPROBS,
+                       # llama.cpp's server keeps the shared prefix (the article) in its
+                       # KV cache; vLLM caches prefixes by itself and ignores the field.
+                       "cache_prompt": True}
+            choice = await self._post(payload)
+        scores, method = option_scores(choice, question)
+        if method == "option_logprobs":
+            self.max_tokens = 1
+        return scores, method
+
+    async def _post(self, payload: dict) -> dict:
+        import httpx
+
+        attempt, avoid = 0, set()
+        while True:
+            server = self.pool.pick(avoid)
+            if server is None:
+                await asyncio.sleep(self.pool.wait_s())
+                continue
+            if not server.in_flight:  # silence while it had nothing to do is not its fault
+                server.last_answer = time.monotonic()
+            server.in_flight += 1
+            self.in_flight += 1
+            post = asyncio.ensure_future(self.client.post(f"{server.url}/chat/completions",
+                                                          json=payload))
+            server.posts.add(post)
+            try:
+                try:
+                    response = await post
+                except asyncio.CancelledError:
+                    if asyncio.current_task().cancelling():  # the stream is closing
+                        raise
+                    raise httpx.ReadTimeout("cancelled by the watchdog") from None
+                self.last_answer = server.last_answer = time.monotonic()
+                if response.status_code == 429 or response.status_code >= 500:
+                    error = f"HTTP {response.status_code}: {response.text[:200]}"
+                elif response.status_code >= 400:  # a request this server will never accept
+                    raise LitlabError(f"{server.url} refused the request: HTTP "
+                                      f"{response.status_code} {response.text[:200]}")
+                else:
+                    try:
+                        choice = response.json()["choices"][0]
+                        if not isinstance(choice, dict):
+                            raise TypeError
+                    except (ValueError, KeyError, IndexError, TypeError):
+                        error = f"malformed answer (not an OpenAI chat completion): {response.text[:120]!r}"
+                    else:
+                        self.pool.succeeded(server)
+                        self.done += 1
+                        return choice
+            except httpx.TimeoutException:
+                error = f"no answer within {self.timeout_s:.0f} s"
+            except httpx.HTTPError as exc:  # refused, reset: the server's state is known
+                self.last_answer = time.monotonic()
+                error = f"{type(exc).__name__}: {exc}"
+            finally:
+                server.posts.discard(post)
+                if not post.done():
+                    post.cancel()
+                server.in_flight -= 1
+                self.in_flight -= 1
+            self.pool.failed(server, error)
+            avoid.add(server.url)
+            attempt += 1
+            if attempt > self.retries:
+                self.failed += 1
+                raise BackendUnavailable(f"{server.url} failed {attempt} times ({error})")
+            self.retried += 1
+            if len(avoid) >= len(self.pool.servers):
+                avoid.clear()
+                await asyncio.sleep(min(2.0 ** (attempt - 1), MAX_BACKOFF_S))
+
+    # --- the caller's thread ---------------------------------------------------------
+    def submit(self, key, text: str) -> None:
+        if not self._tasks:  # silence while nothing was asked is not the server's
+            self.last_answer = time.monotonic()
+        self.loop.call_soon_threadsafe(self._start, key, text)
+
+    def take(self, wait_s: float = 0.5) -> list[tuple[object, ArticleScores]]:
+        """Articles finished since the last call (waiting up to ``wait_s`` for the first)."""
+        ready = []
+        try:
+            item = self._results.get(timeout=wait_s)
+            while True:
+                kind, value = item
+                if kind == "error":
+                    raise value
+                ready.append(value)
+                item = self._results.get_nowait()
+        except queue.Empty:
+            pass
+        # The watchdog (every second at most) acts first: a margin so that it has.
+        stalled = time.monotonic() - self.last_answer > self.timeout_s + 1.5
+        if not ready and self._tasks and stalled:
+            urls = ", ".join(s.url for s in self.pool.servers)
+            raise BackendUnavailable(f"no answer from {urls} in {self.timeout_s:.0f} s: it "
+                                     "accepts connections but does not respond (hung or "
+                                     "overloaded)")
+        return ready
+
+    def status(self) -> str:
+        return (f"in flight {self.in_flight}, done {self.done}, retried {self.retried}, "
+                f"failed {self.failed}")
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self.loop.call_soon_threadsafe(self._stop.set)
+            self._thread.join(timeout=10)
+
+
+def stream_scores(stream: ScoreStream, articles, backlog: int):
+    """Feed ``articles`` ((key, text) pairs, read lazily in the caller's thread) to the
+    stream, keeping about ``backlog`` articles submitted; yield what finishes, or an
+    empty list every half second so the caller can show progress and check for a stop."""
+    source, exhausted, outstanding = iter(articles), False, 0
+    try:
+        while True:
+            while not exhausted and outstanding < backlog:
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                    break
+                stream.submit(*item)
+                outstanding += 1
+            if exhausted and outstanding == 0:
+                return
+            ready = stream.take()
+            outstanding -= len(ready)
+            yield ready
+    finally:
+        stream.close()
