@@ -327,13 +327,19 @@ def ui(db: Path = DB_OPTION,
                                     "without a login (not recommended)."),
        share: bool = typer.Option(False, "--share", help="Also open a public gradio.live link "
                                   "(sends traffic through Gradio's servers)."),
-       max_upload_mb: Optional[int] = typer.Option(None, "--max-upload-mb")):
+       max_upload_mb: Optional[int] = typer.Option(None, "--max-upload-mb"),
+       backend: Optional[str] = typer.Option(None, "--backend", help="The Label and Ask tabs' "
+                                             "model: transformers | openai | vllm"),
+       llm: Optional[str] = typer.Option(None, "--llm", help="Their model (see `litlab models`)."),
+       base_url: Optional[List[str]] = typer.Option(None, "--base-url", help="Your server(s); "
+                                                    "Find models in the Label tab probes them.")):
     """Serve the web UI over the corpus until Ctrl+C."""
     from litlab.ui.server import check_exposure, check_port, serve
 
     check_port(port)  # before the corpus is opened (and locked)
     check_exposure(host or "127.0.0.1", auth, no_auth)
-    serve(_open(db, create=True), host=host, port=port, auth=auth, share=share, max_upload_mb=max_upload_mb,
+    label = {"backend": backend, "model": llm, "base_urls": tuple(base_url or ()) or None}
+    serve(_open(db, create=True, label=label), host=host, port=port, auth=auth, share=share, max_upload_mb=max_upload_mb,
           no_auth=no_auth, announce=typer.echo)
 
 

@@ -51,7 +51,7 @@ class Corpus(SystematicReview):
         self._local = threading.local()
         self._cursors: list = []
         self._searcher = None
-        self._backend = None
+        self._backends: dict = {}  # loaded LLM backends by their label settings
 
     @property
     def con(self):
@@ -111,20 +111,41 @@ class Corpus(SystematicReview):
     @property
     def backend(self):
         """The LLM backend of the label settings (loaded on first use, then kept)."""
-        if self._backend is None:
+        return self._backend_for(self.settings.label)
+
+    def _backend_for(self, label):
+        if label not in self._backends:
             from litlab.labeling.runs import load_backend
 
-            self._backend = load_backend(self.settings.label)
-        return self._backend
+            self._backends[label] = load_backend(label)
+        return self._backends[label]
+
+    def models(self):
+        """What can label here (`litlab models`): the bundled model, the Hugging Face
+        cache, the Ollama on this machine and the configured servers, probed."""
+        from litlab.labeling.discovery import list_models
+
+        return list_models(self.settings.label.urls(), api_key=self.settings.label.api_key)
+
+    def _settings_for(self, model):
+        """(backend, settings) for a model of `models()`, or the configured one (None)."""
+        import dataclasses
+
+        if model is None:
+            return self.backend, self.settings
+        label = dataclasses.replace(self.settings.label, backend=model.backend,
+                                    model=model.llm, base_url=model.base_url, base_urls=())
+        return self._backend_for(label), dataclasses.replace(self.settings, label=label)
 
     def label(self, questions: str | list[str], options=None, scope: str = "auto",
               filters: dict | Filters | None = None, limit: int | None = None,
               sample: int | None = None, names: list[str] | None = None,
               progress: ProgressFactory | None = None, should_stop=None,
-              criteria: str | Path | None = None):
+              criteria: str | Path | None = None, model=None):
         """Label every selected record for each question, asked with the question's stored
-        eligibility criteria (``criteria``, a file or text, stores them first); returns the
-        runs' ids and counts."""
+        eligibility criteria (``criteria``, a file or text, stores them first); ``model``, an
+        entry of `models()`, instead of the configured model. Returns the runs' ids and
+        counts."""
         from litlab.labeling import service
 
         if isinstance(questions, str):
@@ -133,7 +154,8 @@ class Corpus(SystematicReview):
             filters = Filters.from_dict(filters)
         service.check_request(self.con, self.settings, questions, options, scope, filters, limit,
                               sample)
-        return service.start(self.con, self.backend, self.settings, questions, options, scope,
+        backend, settings = self._settings_for(model)
+        return service.start(self.con, backend, settings, questions, options, scope,
                              filters, limit, sample, names, progress, should_stop, criteria)
 
     def resume(self, run_id: int, progress: ProgressFactory | None = None, should_stop=None):
@@ -141,14 +163,12 @@ class Corpus(SystematicReview):
         import dataclasses
 
         from litlab.labeling import service
-        from litlab.labeling.runs import load_backend
 
         label = service.resume_settings(self.con, run_id, self.settings.label)
-        if label == self.settings.label:
-            backend, settings = self.backend, self.settings
-        else:  # the run's own servers and model, as recorded
-            backend, settings = load_backend(label), dataclasses.replace(self.settings, label=label)
-        return service.resume(self.con, backend, settings, run_id, progress, should_stop)
+        # A served run resumes with its own servers and model, as recorded.
+        settings = dataclasses.replace(self.settings, label=label)
+        return service.resume(self.con, self._backend_for(label), settings, run_id, progress,
+                              should_stop)
 
     def runs(self) -> pd.DataFrame:
         """Every label run with its status and progress."""

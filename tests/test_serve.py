@@ -229,6 +229,22 @@ def test_models_lists_what_can_label_here(llama_server, tmp_path, monkeypatch):
     assert missing.exit_code == 2 and "no GGUF file at" in missing.output
 
 
+def test_a_model_from_the_list_labels_without_changing_the_settings(llama_server, demo_db,
+                                                                      monkeypatch):
+    monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{free_port()}")
+    settings = served(llama_server.url)
+    with litlab.open(demo_db, settings=dataclasses.replace(settings, label=dataclasses.replace(
+            settings.label, backend="transformers", model="smollm2-135m-instruct"))) as corpus:
+        found = {(e.source, e.llm): e for e in corpus.models()}
+        server = found[("server", "smollm2")]
+        result = corpus.label(QUESTION, limit=2, scope="abstract", model=server)
+        run_id = result.run_ids[0]
+        assert corpus.runs().set_index("run_id").loc[run_id, "labeled"] == 2
+        assert corpus.con.execute("SELECT backend, parameters FROM label_runs WHERE run_id = ?",
+                                  [run_id]).fetchone()[0] == "openai"
+        assert corpus.settings.label.backend == "transformers"
+
+
 def test_vllm_backend_without_vllm_names_the_extra(demo_db):
     if __import__("importlib").util.find_spec("vllm") is not None:
         pytest.skip("vllm is installed here")

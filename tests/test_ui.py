@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 import litlab
 from conftest import DEMO, ROOT, free_port
@@ -255,11 +257,28 @@ def test_an_interrupted_run_is_resumed_from_the_page(page, served):
     newest = page.locator("#ll-runs").get_by_test_id("cell-0-4")  # status of the newest run
     newest.filter(has_text="interrupted").wait_for()
     page.locator("#ll-runs").get_by_test_id("cell-0-1").click()
+    # The click fills the run list; resume reads it, so it waits for it.
+    expect(page.locator("#ll-run-id input")).to_have_value(re.compile(f"^{run_id}:"))
     page.locator("#ll-resume").click()
     page.locator("#ll-run-heading").get_by_text(f"Run {run_id}").wait_for()
     page.locator("#ll-run-heading").get_by_text("20 of 20 labeled").wait_for()
     run = ctx.corpus.runs().set_index("run_id").loc[run_id]
     assert run.status == "done" and run.labeled == 20
+
+
+def test_a_model_found_here_labels_from_the_page(page, served):
+    ctx = served[0]
+    open_tab(page, "Label")
+    page.locator("#ll-find-models").click()
+    page.get_by_text("models found here").wait_for()
+    page.locator("#ll-model input").click()
+    page.get_by_role("option", name="bundled: smollm2-135m-instruct").click()
+    page.locator("#ll-limit input").fill("2")
+    page.locator("#ll-start").click()
+    page.locator("#ll-run-heading").get_by_text("2 of 2 labeled").wait_for()
+    newest = ctx.corpus.runs().iloc[-1]
+    assert newest.status == "done" and newest.labeled == 2
+    assert "smollm2" in newest.model_id.lower()
 
 
 def test_an_empty_question_is_refused_in_the_page(page, served):

@@ -24,6 +24,8 @@ class UIContext:
     # Review sessions by question: each keeps its classifier features in memory.
     reviews: dict = field(default_factory=dict)
     review_lock: threading.Lock = field(default_factory=threading.Lock)
+    # The models the Label tab's last "Find models" listed, by dropdown key.
+    models: dict = field(default_factory=dict)
 
     @property
     def folder(self) -> Path:

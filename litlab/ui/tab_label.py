@@ -71,6 +71,34 @@ def latest_labels(ctx, run_id=None):
     return plain(labels_view(ctx.corpus.labels(run_id))), heading
 
 
+def configured_choice(ctx) -> tuple[str, str]:
+    label = ctx.corpus.settings.label
+    return f"configured: {label.model} ({label.backend})", ""
+
+
+def model_choices(ctx):
+    """The models `litlab models` lists, as dropdown choices; kept in ``ctx`` so that a
+    request can only name one of them (never an address of its own)."""
+    import gradio as gr
+
+    found = ctx.corpus.models()
+    ctx.models = {f"{i}": entry for i, entry in enumerate(found)
+                  if entry.scoring != "unknown" or entry.source == "ollama"}
+    choices = [configured_choice(ctx)] + [
+        (f"{e.source}: {e.llm} ({e.backend}{' at ' + e.base_url if e.base_url else ''})", key)
+        for key, e in ctx.models.items()]
+    return gr.update(choices=choices), f"{len(ctx.models)} models found here."
+
+
+def chosen_model(ctx, key):
+    """The entry of the last Find models for ``key`` (None: the configured model)."""
+    if not key:
+        return None
+    if key not in ctx.models:
+        raise LitlabError("that model is not in the list: press Find models again")
+    return ctx.models[key]
+
+
 def build(gr, ctx):
     with gr.Tab("Label"):
         with gr.Row(equal_height=False):
@@ -85,8 +113,11 @@ def build(gr, ctx):
                                              "abstract")
                     limit = gr.Number(label="Only the first N records (0: all)", value=0,
                                       precision=0, minimum=0, elem_id="ll-limit")
-                model = gr.Markdown(f"Model: `{ctx.corpus.settings.label.model}` "
-                                    f"({ctx.corpus.settings.label.backend})")
+                with gr.Row(equal_height=False):
+                    model = gr.Dropdown([configured_choice(ctx)], value="", scale=4,
+                                        label="Model", elem_id="ll-model",
+                                        info="Find models lists what can label here")
+                    find = gr.Button("Find models", size="sm", scale=1, elem_id="ll-find-models")
                 with gr.Row():
                     start = gr.Button("Start run", variant="primary", elem_id="ll-start")
                     stop = gr.Button("Stop", variant="stop", elem_id="ll-stop")
@@ -121,13 +152,14 @@ def build(gr, ctx):
         job = gr.State(None)  # inside the tab: a direct child of gr.Tabs shows as a tab
 
     @user_errors
-    def submit(text, opts, scope, limit):
+    def submit(text, opts, scope, limit, model_key):
         parsed = make_question(text, opts)  # bad input fails here, before anything is queued
+        entry = chosen_model(ctx, model_key)
 
         def work(progress, should_stop):
             return ctx.corpus.label(parsed.text, list(parsed.options), scope,
                                     limit=int(limit) or None, progress=progress,
-                                    should_stop=should_stop)
+                                    should_stop=should_stop, model=entry)
 
         submitted = ctx.jobs.submit("label", f"label: {parsed.text}", work)
         queued = len(ctx.jobs.active()) > 1
@@ -218,7 +250,8 @@ def build(gr, ctx):
         return f"```\n{text}\n```\n\n**For the methods section:** {paragraph}"
 
     outputs = [runs, labels, heading, chosen]
-    start.click(submit, [question, options, scope, limit], [job, status]).then(
+    find.click(user_errors(lambda: model_choices(ctx)), None, [model, status])
+    start.click(submit, [question, options, scope, limit, model], [job, status]).then(
         watch, [job], outputs, concurrency_limit=None, show_progress_on=[heading])
     resume.click(submit_resume, [chosen], [job, status]).then(
         watch, [job], outputs, concurrency_limit=None, show_progress_on=[heading])
