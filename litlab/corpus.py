@@ -52,6 +52,7 @@ class Corpus(SystematicReview):
         self._cursors: list = []
         self._searcher = None
         self._backends: dict = {}  # loaded LLM backends by their label settings
+        self._backends_lock = threading.Lock()
 
     @property
     def con(self):
@@ -114,11 +115,17 @@ class Corpus(SystematicReview):
         return self._backend_for(self.settings.label)
 
     def _backend_for(self, label):
-        if label not in self._backends:
-            from litlab.labeling.runs import load_backend
+        # The configured model and the last other one stay loaded (a UI that tries several
+        # large models must not keep them all); one load at a time (a label job and the
+        # Ask tab may ask at once).
+        with self._backends_lock:
+            if label not in self._backends:
+                from litlab.labeling.runs import load_backend
 
-            self._backends[label] = load_backend(label)
-        return self._backends[label]
+                for old in [k for k in self._backends if k != self.settings.label]:
+                    del self._backends[old]
+                self._backends[label] = load_backend(label)
+            return self._backends[label]
 
     def models(self):
         """What can label here (`litlab models`): the bundled model, the Hugging Face

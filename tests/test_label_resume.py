@@ -54,7 +54,13 @@ def test_kill_9_then_resume_labels_every_record_exactly_once(tmp_path):
     assert listed.returncode == 0, listed.stderr
     shown = json.loads(listed.stdout)[0]
     assert shown["status"] == "interrupted" and shown["options"] == ["TRUE", "FALSE", "UNCLEAR"]
-    with litlab.open(db) as corpus:
+    # Opened for another model (as a UI started with --llm would be): the run's own resumes.
+    import dataclasses
+
+    from litlab.settings import LabelSettings, Settings
+
+    other = dataclasses.replace(Settings(), label=LabelSettings(model="no-such/model"))
+    with litlab.open(db, other) as corpus:
         run = corpus.runs().iloc[0]
         assert run.status == "interrupted"
         assert "resume it with `litlab label --resume RUN`" in corpus.con.execute(

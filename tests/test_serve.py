@@ -243,6 +243,24 @@ def test_a_model_from_the_list_labels_without_changing_the_settings(llama_server
         assert corpus.con.execute("SELECT backend, parameters FROM label_runs WHERE run_id = ?",
                                   [run_id]).fetchone()[0] == "openai"
         assert corpus.settings.label.backend == "transformers"
+        # Resumed from a UI started for another served model: the run's own server and model.
+        from litlab.labeling.service import resume_settings
+        from litlab.settings import LabelSettings
+
+        other = LabelSettings(backend="openai", model="another-model",
+                              base_url=f"http://127.0.0.1:{free_port()}/v1")
+        again = resume_settings(corpus.con, run_id, other)
+        assert (again.backend, again.model, again.urls()) == ("openai", "smollm2",
+                                                              (llama_server.url,))
+
+
+def test_a_server_down_for_hours_keeps_a_bounded_backoff():
+    from litlab.labeling.backends.serving import MAX_BACKOFF_S, ServerPool
+
+    pool = ServerPool(["http://127.0.0.1:9/v1"])
+    for _ in range(5000):  # a request cancelled by the watchdog every 30 s for 40 hours
+        pool.failed(pool.servers[0], "no answer")
+    assert pool.wait_s() <= MAX_BACKOFF_S
 
 
 def test_vllm_backend_without_vllm_names_the_extra(demo_db):

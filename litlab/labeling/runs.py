@@ -77,7 +77,8 @@ def create_runs(con, questions: list[Question], scope: str, record_ids: list[int
                   "fulltext_chunks": settings.fulltext_chunks, "scoring": "option log-probabilities "
                   "normalised over the options", "evidence": "similarity", "device":
                   backend_info.get("device"), "dtype": backend_info.get("dtype"),
-                  "base_url": backend_info.get("base_url")}
+                  "base_url": backend_info.get("base_url"),
+                  "llm": settings.model}  # as given (--llm): what a resume loads again
     # What `litlab label --resume RUN` alone needs to reach the same servers again.
     parameters.update({k: backend_info[k] for k in ("base_urls", "concurrency")
                        if backend_info.get(k) is not None})

@@ -77,20 +77,24 @@ SERVED = ("openai", "vllm")  # backends whose run records how to reach the model
 
 def resume_settings(con: duckdb.DuckDBPyConnection, run_id: int, label: LabelSettings
                     ) -> LabelSettings:
-    """The label settings that continue ``run_id``: a run of a served model records its
-    backend, model, servers and concurrency, so `litlab label --resume RUN` alone reaches
-    them again. Servers given now (moved, or added) replace the recorded ones; a run of
-    the transformers backend resumes with the settings given."""
+    """The label settings that continue ``run_id``: a run records its backend, model and
+    (served) servers and concurrency, so `litlab label --resume RUN` alone reaches them
+    again. Servers given now replace the recorded ones when they are for this run's model
+    (it moved): the same model named, or none (the default)."""
     row = con.execute("SELECT backend, model_id, parameters FROM label_runs WHERE run_id = ?",
                       [run_id]).fetchone()
     if row is None:
         raise LitlabError(f"no label run {run_id}: `litlab runs list` shows the runs")
     backend, model, parameters = row[0], row[1], json.loads(row[2] or "{}")
-    if backend not in SERVED or (label.backend == backend and label.model == model
-                                 and label.urls()):
+    if backend not in SERVED:  # the model it loaded, whatever is configured now
+        llm = parameters.get("llm")
+        return dataclasses.replace(label, backend=backend, model=llm) if llm else label
+    if label.backend == backend and label.model == model and label.urls():
         return label
-    urls = label.urls() or tuple(parameters.get("base_urls") or
-                                 ([parameters["base_url"]] if parameters.get("base_url") else []))
+    recorded = tuple(parameters.get("base_urls") or
+                     ([parameters["base_url"]] if parameters.get("base_url") else []))
+    other_model = label.model not in (model, parameters.get("llm"), LabelSettings.model)
+    urls = recorded if other_model or not label.urls() else label.urls()
     given = label.backend == backend or label.concurrency != LabelSettings.concurrency
     concurrency = label.concurrency if given else parameters.get("concurrency", label.concurrency)
     return dataclasses.replace(label, backend=backend, model=model, base_url=None,

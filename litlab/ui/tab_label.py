@@ -82,8 +82,10 @@ def model_choices(ctx):
     import gradio as gr
 
     found = ctx.corpus.models()
-    ctx.models = {f"{i}": entry for i, entry in enumerate(found)
-                  if entry.scoring != "unknown" or entry.source == "ollama"}
+    # Keyed by what the model is, so a list refreshed in another tab cannot change
+    # which model a page's choice means.
+    ctx.models = {f"{e.backend}|{e.llm}|{e.base_url or ''}": e for e in found
+                  if e.scoring != "unknown" or e.source == "ollama"}
     choices = [configured_choice(ctx)] + [
         (f"{e.source}: {e.llm} ({e.backend}{' at ' + e.base_url if e.base_url else ''})", key)
         for key, e in ctx.models.items()]

@@ -38,6 +38,12 @@ class BackendUnavailable(LitlabError):
     """The servers did not answer after every retry; the run pauses and can be resumed."""
 
 
+def backoff_s(failures: int) -> float:
+    """1, 2, 4 ... seconds up to MAX_BACKOFF_S (the exponent capped: a server down for
+    hours fails thousands of times)."""
+    return min(2.0 ** min(failures - 1, 16), MAX_BACKOFF_S)
+
+
 @dataclass
 class Server:
     url: str
@@ -72,7 +78,7 @@ class ServerPool:
     def failed(self, server: Server, error: str) -> None:
         server.failures += 1
         server.last_error = error
-        server.down_until = time.monotonic() + min(2.0 ** (server.failures - 1), MAX_BACKOFF_S)
+        server.down_until = time.monotonic() + backoff_s(server.failures)
 
     def succeeded(self, server: Server) -> None:
         server.failures, server.down_until = 0, 0.0
@@ -115,6 +121,7 @@ class ScoreStream:
         self.max_tokens = 4
         self.last_answer = time.monotonic()
         self._results: queue.Queue = queue.Queue()
+        self._error: Exception | None = None
         self._ready = threading.Event()
         self._tasks: set[asyncio.Task] = set()
         self._thread = threading.Thread(target=self._run, name="litlab-requests", daemon=True)
@@ -155,7 +162,9 @@ class ScoreStream:
             for server in silent:
                 for post in list(server.posts):
                     post.cancel()
-            if silent and len(silent) < len(self.pool.servers):
+            live = [s for s in self.pool.servers if s not in silent and not s.failures
+                    and s.down_until <= now and now - s.last_answer <= self.timeout_s]
+            if silent and live:
                 # The cancelled requests go to the other servers: their time starts now,
                 # or a run whose live servers had finished their share would end here.
                 self.last_answer = now
@@ -172,8 +181,11 @@ class ScoreStream:
             answers = await asyncio.gather(*(self._ask(article, q) for q in self.questions))
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # reaches the run as the reason it paused
+        except LitlabError as exc:  # reaches the run as the reason it paused
             self._results.put(("error", exc))
+            return
+        except Exception as exc:  # an answer of a shape no server should send
+            self._results.put(("error", BackendUnavailable(f"{type(exc).__name__}: {exc}")))
             return
         method = "generated" if any(m == "generated" for _, m in answers) else "option_logprobs"
         self._results.put(("ok", (key, ArticleScores(
@@ -254,7 +266,7 @@ class ScoreStream:
             self.retried += 1
             if len(avoid) >= len(self.pool.servers):
                 avoid.clear()
-                await asyncio.sleep(min(2.0 ** (attempt - 1), MAX_BACKOFF_S))
+                await asyncio.sleep(backoff_s(attempt))
 
     # --- the caller's thread ---------------------------------------------------------
     def submit(self, key, text: str) -> None:
@@ -265,12 +277,17 @@ class ScoreStream:
     def take(self, wait_s: float = 0.5) -> list[tuple[object, ArticleScores]]:
         """Articles finished since the last call (waiting up to ``wait_s`` for the first)."""
         ready = []
+        if self._error is not None:
+            raise self._error
         try:
             item = self._results.get(timeout=wait_s)
             while True:
                 kind, value = item
                 if kind == "error":
-                    raise value
+                    if not ready:
+                        raise value
+                    self._error = value  # the articles finished before it are kept first
+                    break
                 ready.append(value)
                 item = self._results.get_nowait()
         except queue.Empty:
