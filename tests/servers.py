@@ -22,7 +22,7 @@ class LlamaServer:
     llama-cpp-python's server has no parallel slots (it answers one request at a time);
     requests beyond that wait in its queue, which is what a client must cope with."""
 
-    def __init__(self, log_dir: Path, port: int | None = None):
+    def __init__(self, log_dir: Path, port: int | None = None, n_ctx: int = 2048):
         from litlab.labeling.backends.local import bundled_gguf
 
         self.port = port or free_port()
@@ -32,7 +32,7 @@ class LlamaServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()),
              "--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(self.port),
-             "--n_ctx", "2048", "--logits_all", "true", "--n_threads", "1"],
+             "--n_ctx", str(n_ctx), "--logits_all", "true", "--n_threads", "1"],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 180
         while time.time() < deadline and self.proc.poll() is None:

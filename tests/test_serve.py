@@ -100,6 +100,23 @@ def test_a_hung_server_beside_a_live_one_is_taken_out(llama_server, demo_db):
     assert len(counts) == 3 and all(n == 1 for _, n in counts)
 
 
+def test_a_server_with_a_small_context_gets_the_article_cut_and_marked(tmp_path, demo_db):
+    from litlab.labeling.methods import describe_run, methods_paragraph
+
+    small = LlamaServer(tmp_path, n_ctx=256)  # an abstract and the question need ~450 tokens
+    try:
+        with litlab.open(demo_db, served(small.url)) as corpus:
+            result = corpus.label(QUESTION, scope="abstract", limit=3)
+            rows = corpus.con.execute("SELECT truncated, context_tokens FROM labels "
+                                      "WHERE run_id = ?", [result.run_ids[0]]).fetchall()
+            paragraph = methods_paragraph(describe_run(corpus.con, result.run_ids[0]))
+    finally:
+        small.stop()
+    assert result.status == "done" and len(rows) == 3
+    assert all(truncated and tokens < 200 for truncated, tokens in rows)
+    assert "context window) were truncated (3 articles)" in paragraph
+
+
 def test_malformed_answers_pause_the_run_with_the_reason(demo_db):
     broken = CannedServer(post_body=b'{"choices": [ not json')
     try:

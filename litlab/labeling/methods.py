@@ -119,8 +119,8 @@ def methods_paragraph(run: dict) -> str:
         "The label is the answer with the highest probability, where each answer's probability "
         "is the model's log-probability of the answer's tokens, normalised over the allowed "
         f"answers (no text is generated{parsed}).",
-        f"Contexts longer than {p.get('max_context_tokens')} tokens were truncated "
-        f"({run['truncated']} articles); {run['no_text']} articles had no text and were labeled "
+        f"Contexts longer than {p.get('max_context_tokens')} tokens (or than the server's "
+        f"context window) were truncated ({run['truncated']} articles); {run['no_text']} articles had no text and were labeled "
         f"{no_text_label}.",
         f"Evidence for each label is the {EVIDENCE_METHOD}, quoted with its page for PDF text.",
         ("Sentences addressed to a language model (instructions such as \u201cignore previous "

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import math
 import queue
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,6 +37,19 @@ MAX_BACKOFF_S = 30.0
 
 class BackendUnavailable(LitlabError):
     """The servers did not answer after every retry; the run pauses and can be resumed."""
+
+
+class ContextTooLong(LitlabError):
+    """The server's context window cannot hold the prompt (HTTP 400 from vLLM, llama.cpp,
+    OpenAI); the article is cut and asked again, and the label marked truncated."""
+
+
+# OpenAI's and vLLM's "maximum context length is N tokens", its code
+# context_length_exceeded, llama.cpp's llama-server "exceeds the available context size".
+CONTEXT_TOO_LONG = re.compile(r"context_length_exceeded|maximum context length|"
+                              r"exceed\w* (the )?(available )?context|context (window|size)",
+                              re.IGNORECASE)
+MIN_ARTICLE_CHARS = 200  # below this the article is no longer worth asking about
 
 
 def backoff_s(failures: int) -> float:
@@ -187,24 +201,34 @@ class ScoreStream:
         except Exception as exc:  # an answer of a shape no server should send
             self._results.put(("error", BackendUnavailable(f"{type(exc).__name__}: {exc}")))
             return
-        method = "generated" if any(m == "generated" for _, m in answers) else "option_logprobs"
+        method = "generated" if any(m == "generated" for _, m, _ in answers) else "option_logprobs"
+        read = min(n for _, _, n in answers)
         self._results.put(("ok", (key, ArticleScores(
-            [s for s, _ in answers], len(article) // CHARS_PER_TOKEN, len(text) > self.max_chars,
+            [s for s, _, _ in answers], read // CHARS_PER_TOKEN, len(text) > read,
             method, {"ms": 1000 * (time.perf_counter() - began)}))))
 
-    async def _ask(self, article: str, question: Question) -> tuple[list[float], str]:
-        async with self._slots:
-            payload = {"model": self.model, "messages": messages(article, question.block()),
-                       "max_tokens": self.max_tokens, "temperature": 0.0, "logprobs": True,
-                       "top_logprobs": TOP_LOGPROBS,
-                       # llama.cpp's server keeps the shared prefix (the article) in its
-                       # KV cache; vLLM caches prefixes by itself and ignores the field.
-                       "cache_prompt": True}
-            choice = await self._post(payload)
+    async def _ask(self, article: str, question: Question) -> tuple[list[float], str, int]:
+        """Scores, method and the characters of article the server could take."""
+        while True:
+            async with self._slots:
+                payload = {"model": self.model, "messages": messages(article, question.block()),
+                           "max_tokens": self.max_tokens, "temperature": 0.0, "logprobs": True,
+                           "top_logprobs": TOP_LOGPROBS,
+                           # llama.cpp's server keeps the shared prefix (the article) in its
+                           # KV cache; vLLM caches prefixes by itself and ignores the field.
+                           "cache_prompt": True}
+                try:
+                    choice = await self._post(payload)
+                    break
+                except ContextTooLong as exc:
+                    if len(article) // 2 < MIN_ARTICLE_CHARS:
+                        raise ContextTooLong(f"the server's context window cannot hold even "
+                                             f"{len(article)} characters of article: {exc}")
+                    article = article[: len(article) // 2]
         scores, method = option_scores(choice, question)
         if method == "option_logprobs":
             self.max_tokens = 1
-        return scores, method
+        return scores, method, len(article)
 
     async def _post(self, payload: dict) -> dict:
         import httpx
@@ -232,6 +256,9 @@ class ScoreStream:
                 self.last_answer = server.last_answer = time.monotonic()
                 if response.status_code == 429 or response.status_code >= 500:
                     error = f"HTTP {response.status_code}: {response.text[:200]}"
+                elif response.status_code in (400, 413) and \
+                        CONTEXT_TOO_LONG.search(response.text[:2000]):
+                    raise ContextTooLong(f"{server.url}: {response.text[:200]}")
                 elif response.status_code >= 400:  # a request this server will never accept
                     raise LitlabError(f"{server.url} refused the request: HTTP "
                                       f"{response.status_code} {response.text[:200]}")
