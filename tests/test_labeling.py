@@ -158,7 +158,11 @@ def test_run_show_evaluate_and_export(demo, tmp_path):
 
 
 def test_bad_label_requests_are_refused_before_the_model_loads(tmp_path):
-    corpus = litlab.open(tmp_path / "fresh.duckdb")
+    # A model that cannot load: had any request loaded it first, it would fail on that.
+    from litlab.settings import LabelSettings
+
+    missing = dataclasses.replace(Settings(), label=LabelSettings(model="no-such/model"))
+    corpus = litlab.open(tmp_path / "fresh.duckdb", missing)
     corpus.ingest([DEMO / "extra.ris"])
     for bad, message in [(dict(questions=" "), "empty question"),
                          (dict(questions=QUESTION, scope="everything"), "unknown scope"),
@@ -166,6 +170,7 @@ def test_bad_label_requests_are_refused_before_the_model_loads(tmp_path):
                          (dict(questions=QUESTION, filters={"year": "1800"}), "matches nothing")]:
         with pytest.raises(LitlabError, match=message):
             corpus.label(**bad)
-    assert corpus._backend is None  # a typo cost no model load (seconds to minutes)
+    with pytest.raises(LitlabError, match="no-such/model"):  # a good request does load it
+        corpus.label(QUESTION, limit=1)
     assert corpus.runs().empty
     corpus.close()
