@@ -120,14 +120,22 @@ def instant_server() -> tuple[object, str]:
                                                                   {"token": "TRUE", "logprob": -0.1},
                                                                   {"token": "FALSE", "logprob": -2.0}]}]}}]}).encode()
 
+    listed = json.dumps({"object": "list", "data": [{"id": "smollm2"}]}).encode()
+
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        def _send(self, payload: bytes) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(payload)
+
+        def do_GET(self):  # the model list litlab checks before a run
+            self._send(listed)
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self._send(body)
 
         def log_message(self, *args):
             pass

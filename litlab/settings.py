@@ -1,6 +1,7 @@
 """Typed settings, in one place, passed down explicitly."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from litlab.errors import LitlabError
@@ -98,7 +99,8 @@ class LabelSettings:
                 or self.concurrency < 1:
             raise LitlabError(f"concurrency must be a whole number of requests, at least 1 "
                               f"(got {self.concurrency!r})")
-        if not self.timeout_s or self.timeout_s <= 0:
+        if isinstance(self.timeout_s, bool) or not isinstance(self.timeout_s, (int, float)) \
+                or not math.isfinite(self.timeout_s) or self.timeout_s <= 0:
             raise LitlabError(f"the time-out must be positive seconds (got {self.timeout_s!r})")
 
     def urls(self) -> tuple[str, ...]:

@@ -82,10 +82,14 @@ class SilentServer:
 
 
 class CannedServer:
-    """A real HTTP server on loopback: GET answers ``get_body``; POST answers ``post_body``
-    (bytes, sent as is). It records the JSON bodies it was sent."""
+    """A real HTTP server on loopback: GET /v1/models lists ``models`` (as every
+    OpenAI-compatible server does), other GETs answer ``get_body``; POST answers
+    ``post_body`` (bytes, sent as is). It records the JSON bodies it was sent."""
 
-    def __init__(self, post_body: bytes = b"", get_body: bytes = b"{}"):
+    def __init__(self, post_body: bytes = b"", get_body: bytes = b"{}",
+                 models: tuple[str, ...] = ("smollm2",)):
+        listed = json.dumps({"object": "list", "data": [{"id": m, "object": "model"}
+                                                        for m in models]}).encode()
         self.posted: list = []
         outer = self
 
@@ -98,7 +102,7 @@ class CannedServer:
                 self.wfile.write(body)
 
             def do_GET(self):
-                self._send(get_body)
+                self._send(listed if self.path.rstrip("/") == "/v1/models" else get_body)
 
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))

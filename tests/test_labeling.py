@@ -156,6 +156,13 @@ def test_run_show_evaluate_and_export(demo, tmp_path):
     assert sum("litlab" in " ".join(e.get("notes", [])) for e in ris) == 12
     assert (tmp_path / "labels.ris.provenance.json").exists()
 
+    # A later attempt stopped before its first label does not hide this run's labels.
+    stopped = demo.label(QUESTION, scope="abstract", limit=4, should_stop=lambda: True)
+    assert demo.runs().set_index("run_id").loc[stopped.run_ids[0], "labeled"] == 0
+    default = demo.export(tmp_path / "default.csv")
+    assert run_id in default["runs"] and stopped.run_ids[0] not in default["runs"]
+    assert pd.read_csv(default["path"])[f"{name}:label"].notna().sum() == 12
+
 
 def test_bad_label_requests_are_refused_before_the_model_loads(tmp_path):
     # A model that cannot load: had any request loaded it first, it would fail on that.

@@ -130,8 +130,7 @@ def test_malformed_answers_pause_the_run_with_the_reason(demo_db):
 
 
 def test_server_without_logprobs_gives_generated_answers_article_first(demo_db):
-    canned = CannedServer(post_body=chat_answer("FALSE"),
-                          get_body=json.dumps({"data": [{"id": "canned"}]}).encode())
+    canned = CannedServer(post_body=chat_answer("FALSE"), models=("canned",))
     try:
         with litlab.open(demo_db, served(canned.url, model="canned")) as corpus:
             result = corpus.label([QUESTION, "Is it about citations?"], scope="abstract", limit=2)
@@ -188,6 +187,28 @@ def test_server_killed_mid_run_then_resume_alone_labels_every_record_once(tmp_pa
     assert len(counts) == n and all(c == 1 for _, c in counts)
 
 
+def test_mistyped_addresses_models_and_time_outs_fail_at_once_with_one_line(llama_server,
+                                                                            demo_db):
+    root = llama_server.url.removesuffix("/v1")
+    for args, message in [
+        (["--llm", "nosuchmodel", "--base-url", llama_server.url],
+         f"{llama_server.url} serves smollm2, not nosuchmodel"),
+        (["--llm", "smollm2", "--base-url", root], "does the address end in /v1?"),
+        (["--llm", "smollm2", "--base-url", root.removeprefix("http://") + "/v1"],
+         "is not an http(s) address"),
+        (["--llm", "smollm2", "--base-url", "ftp://127.0.0.1/v1"], "is not an http(s) address"),
+        (["--llm", "smollm2", "--base-url", llama_server.url, "--timeout", "nan"],
+         "the time-out must be positive seconds"),
+    ]:
+        began = time.monotonic()
+        out = run_cli("label", QUESTION, "--db", demo_db, "--backend", "openai", "--limit", 2,
+                      *args)
+        assert out.exit_code == 2 and message in out.output, (args, out.output)
+        assert "Traceback" not in out.output and time.monotonic() - began < 20
+    with litlab.open(demo_db, read_only=True) as corpus:
+        assert corpus.runs().empty  # no run left behind that no resume could finish
+
+
 def test_zero_concurrency_is_refused_before_anything_opens(tmp_path):
     out = run_cli("label", QUESTION, "--db", tmp_path / "absent.duckdb", "--concurrency", 0)
     assert out.exit_code == 2
@@ -197,7 +218,8 @@ def test_zero_concurrency_is_refused_before_anything_opens(tmp_path):
 
 def test_ollama_names(demo_db, monkeypatch):
     tags = {"models": [{"name": "qwen2.5:0.5b"}, {"name": "mini:latest"}]}
-    ollama = CannedServer(post_body=chat_answer("TRUE"), get_body=json.dumps(tags).encode())
+    ollama = CannedServer(post_body=chat_answer("TRUE"), get_body=json.dumps(tags).encode(),
+                          models=("qwen2.5:0.5b", "mini:latest"))
     try:
         monkeypatch.setenv("OLLAMA_HOST", ollama.base)
         unknown = run_cli("label", QUESTION, "--db", demo_db, "--llm", "ollama:llama3.1:8b")

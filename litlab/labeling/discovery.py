@@ -122,11 +122,13 @@ def probe_server(url: str, api_key: str | None = None) -> list[ModelEntry]:
     """One entry per model a server serves, with whether it returns log-probabilities."""
     import httpx
 
-    url = url.rstrip("/")
+    from litlab.labeling.backends.server_check import check_url, served_models
+
+    url = check_url(url)
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     try:
         with httpx.Client(timeout=30.0, headers=headers) as client:
-            models = [m["id"] for m in client.get(f"{url}/models").json()["data"]]
+            models = served_models(client, url)
             out = []
             for model in models:
                 response = client.post(f"{url}/chat/completions", json={
@@ -140,9 +142,12 @@ def probe_server(url: str, api_key: str | None = None) -> list[ModelEntry]:
                                       "returns log-probabilities" if has else
                                       "text only: answers are parsed and recorded as generated"))
             return out
+    except ModelNotAvailable as exc:
+        return [ModelEntry("server", "?", "openai", url, "unknown", f"not usable: {exc}")]
     except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
+        reason = str(exc)[:120] or "the connection was closed"
         return [ModelEntry("server", "?", "openai", url, "unknown",
-                           f"not usable: {type(exc).__name__}: {str(exc)[:120]}")]
+                           f"not usable: {type(exc).__name__}: {reason}")]
 
 
 def list_models(base_urls=(), gguf_paths=(), api_key: str | None = None) -> list[ModelEntry]:

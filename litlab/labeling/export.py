@@ -17,17 +17,26 @@ FORMATS = (".csv", ".xlsx", ".parquet", ".ris", ".bib")
 
 
 def chosen_runs(con: duckdb.DuckDBPyConnection, run_ids: list[int] | None) -> pd.DataFrame:
-    """The runs to export: the given ones, else the latest run of every question and backend
-    (an LLM run and the classifier run trained on reviews of the same question both go)."""
-    runs = con.execute("SELECT run_id, name, question, options, scope, backend, model_id, "
-                       "weights_sha256, prompt_template, parameters, litlab_version, status, "
-                       "started_at, finished_at FROM label_runs ORDER BY run_id").df()
+    """The runs to export: the given ones, else for every question and backend the latest
+    finished run (an LLM run and the classifier run trained on reviews of the same question
+    both go). A paused or failed attempt after a finished run does not hide its labels; a
+    question with no finished run gives its latest run that has labels."""
+    runs = con.execute("""
+        SELECT r.run_id, r.name, r.question, r.options, r.scope, r.backend, r.model_id,
+               r.weights_sha256, r.prompt_template, r.parameters, r.litlab_version, r.status,
+               r.started_at, r.finished_at
+        FROM label_runs r ORDER BY r.run_id""").df()
     if run_ids:
         missing = set(run_ids) - set(runs.run_id)
         if missing:
             raise LitlabError(f"no label run(s) {sorted(missing)}: `litlab runs list` shows them")
         return runs[runs.run_id.isin(run_ids)]
-    return runs.drop_duplicates(["question", "backend"], keep="last")
+    labeled = dict(con.execute("SELECT run_id, count(*) FROM labels GROUP BY 1").fetchall())
+    ranked = runs.assign(_labels=runs.run_id.map(labeled).fillna(0) > 0,
+                         _done=runs.status == "done")
+    ranked = ranked.sort_values(["_labels", "_done", "run_id"])
+    chosen = ranked.drop_duplicates(["question", "backend"], keep="last")
+    return runs[runs.run_id.isin(chosen.run_id)]
 
 
 def labeled_table(con: duckdb.DuckDBPyConnection, run_ids: list[int] | None = None,

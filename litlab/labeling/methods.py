@@ -128,7 +128,8 @@ def methods_paragraph(run: dict) -> str:
          f"evidence candidates; {run['instructions_removed']} articles had such text."
          if p.get("drop_instructions", False) else ""),
         f"The run (id {run['run_id']}) labeled {run['labeled']} articles {ended}; status "
-        f"{run['status']}. Labels: " + ", ".join(f"{k} {v}" for k, v in run["distribution"].items())
+        f"{run['status']}. Labels: " + (", ".join(f"{k} {v}" for k, v in
+                                                  run["distribution"].items()) or "none yet")
         + ".",
     ]
     text = " ".join(s for s in sentences if s)

@@ -13,6 +13,7 @@ import time
 
 from litlab.errors import LitlabError
 from litlab.labeling.backends import ArticleScores
+from litlab.labeling.backends.server_check import check_url, usable_servers
 from litlab.labeling.backends.serving import (CHARS_PER_TOKEN, MAX_BACKOFF_S, TOP_LOGPROBS,  # noqa: F401
                                               BackendUnavailable, ScoreStream, stream_scores)
 from litlab.labeling.prompts import Question
@@ -35,11 +36,12 @@ class OpenAICompatibleBackend:
         if not urls:
             raise LitlabError("the openai backend needs --base-url (e.g. http://127.0.0.1:8000/v1)")
         self.model_id = model
-        self.base_urls = [u.rstrip("/") for u in urls]
-        self.base_url = self.base_urls[0]
         self.max_chars = max_context_tokens * CHARS_PER_TOKEN
         self.concurrency, self.timeout_s, self.retries = check_concurrency(concurrency), timeout_s, retries
         self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.base_urls = usable_servers([check_url(u) for u in urls], model, self.headers,
+                                        timeout_s)
+        self.base_url = self.base_urls[0]
         self.stream: ScoreStream | None = None  # the one in use, for progress lines
 
     def describe(self) -> dict:
