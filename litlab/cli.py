@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from litlab.cli_common import open_corpus as _open
-from litlab.cli_common import read_only_unless_writable
+from litlab.cli_common import read_only_unless_writable, reported_interrupt
 from litlab.errors import LitlabError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -185,7 +185,7 @@ def label(
         raise typer.BadParameter("give a QUESTION, --questions FILE or --resume RUN")
     settings = {"backend": backend, "model": llm, "base_urls": tuple(base_url or ()) or None,
                 "concurrency": concurrency, "timeout_s": timeout, "batch_size": batch_size}
-    with _open(db, label=settings) as corpus:
+    with reported_interrupt(), _open(db, label=settings) as corpus:
         progress = None if as_json else tqdm_progress
         result = (corpus.resume(resume, progress=progress) if resume is not None else
                   corpus.label(asked, options, scope, _filters(year, types, None, None, None),

@@ -5,6 +5,7 @@ them (an import cycle).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -35,3 +36,16 @@ def read_only_unless_writable(db: Path) -> bool:
     import os
 
     return not (os.access(db, os.W_OK) and os.access(db.parent, os.W_OK))
+
+
+@contextmanager
+def reported_interrupt():
+    """Ctrl+C: the library's reason (a label run says how to resume it) on one line, and
+    exit code 130, as typer gives a bare interrupt."""
+    import typer
+
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        typer.echo(f"interrupted: {exc}" if str(exc) else "interrupted", err=True)
+        raise typer.Exit(130) from None

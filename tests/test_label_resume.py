@@ -78,3 +78,27 @@ def test_kill_9_then_resume_labels_every_record_exactly_once(tmp_path):
         kept = dict(corpus.con.execute("SELECT record_id, created_at FROM labels").fetchall())
         assert all(kept[r] == t for r, t in first_labels)  # nothing committed was redone
         assert corpus.runs().iloc[0].status == "done"
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_labels_and_prints_how_to_resume(tmp_path):
+    db = tmp_path / "ctrl-c.duckdb"
+    with litlab.open(db) as corpus:
+        corpus.ingest([DEMO / "scopus_demo.csv"])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "litlab", "label", "Does the article use bibliometric analysis?",
+         "--db", str(db), "--limit", str(N), "--scope", "abstract"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        seen = wait_for(proc, f"{COMMIT_EVERY}/{N}".encode(), timeout=600)
+        proc.send_signal(signal.SIGINT)
+        _, rest = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    err = (seen + rest).decode(errors="replace")
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert f"run 1 interrupted, its labels kept; resume with `litlab label --resume 1 --db {db}`" \
+        in err
+    with litlab.open(db, read_only=True) as corpus:
+        run = corpus.runs().iloc[0]
+        assert run.status == "interrupted" and COMMIT_EVERY <= run.labeled < N

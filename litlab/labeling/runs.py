@@ -80,7 +80,7 @@ def create_runs(con, questions: list[Question], scope: str, record_ids: list[int
                   "base_url": backend_info.get("base_url"),
                   "llm": settings.model}  # as given (--llm): what a resume loads again
     # What `litlab label --resume RUN` alone needs to reach the same servers again.
-    parameters.update({k: backend_info[k] for k in ("base_urls", "concurrency")
+    parameters.update({k: backend_info[k] for k in ("base_urls", "concurrency", "timeout_s")
                        if backend_info.get(k) is not None})
     ids = []
     for i, question in enumerate(questions):
@@ -157,7 +157,9 @@ def execute(con: duckdb.DuckDBPyConnection, run_ids: list[int], backend, setting
                     advance(len(batch))
     except KeyboardInterrupt:
         _finish(con, run_ids, "interrupted", "stopped by the user; resume with --resume")
-        raise
+        # The reason travels with the interrupt: the CLI prints it (Ctrl+C leaves a run to resume).
+        raise KeyboardInterrupt(f"run {run_ids[0]} interrupted, its labels kept; resume with "
+                                f"`{resume_command(con, run_ids[0])}`") from None
     except LitlabError as exc:
         getattr(advance, "close", lambda: None)()
         _finish(con, run_ids, "paused", str(exc))

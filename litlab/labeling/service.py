@@ -97,8 +97,10 @@ def resume_settings(con: duckdb.DuckDBPyConnection, run_id: int, label: LabelSet
     urls = recorded if other_model or not label.urls() else label.urls()
     given = label.backend == backend or label.concurrency != LabelSettings.concurrency
     concurrency = label.concurrency if given else parameters.get("concurrency", label.concurrency)
+    timeout_s = (label.timeout_s if label.timeout_s != LabelSettings.timeout_s
+                 else parameters.get("timeout_s", label.timeout_s))
     return dataclasses.replace(label, backend=backend, model=model, base_url=None,
-                               base_urls=urls, concurrency=concurrency)
+                               base_urls=urls, concurrency=concurrency, timeout_s=timeout_s)
 
 
 def resume(con: duckdb.DuckDBPyConnection, backend, settings: Settings, run_id: int,

@@ -47,6 +47,7 @@ class OpenAICompatibleBackend:
     def describe(self) -> dict:
         return {"backend": "openai", "model_id": self.model_id, "base_url": self.base_url,
                 "base_urls": self.base_urls, "concurrency": self.concurrency,
+                "timeout_s": self.timeout_s,
                 "weights_sha256": None}
 
     def score_stream(self, articles, questions: list[Question]):
