@@ -88,7 +88,10 @@ def test_ctrl_c_keeps_the_labels_and_prints_how_to_resume(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "litlab", "label", "Does the article use bibliometric analysis?",
          "--db", str(db), "--limit", str(N), "--scope", "abstract"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        # A job started in the background by a shell (CI) ignores Ctrl+C, and its children
+        # inherit that: the user's terminal delivers it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         seen = wait_for(proc, f"{COMMIT_EVERY}/{N}".encode(), timeout=600)
         proc.send_signal(signal.SIGINT)
