@@ -29,15 +29,23 @@ def wait_for(proc, marker: bytes, timeout: float) -> bytes:
     raise AssertionError(f"never saw {marker!r}; stderr: {seen[-500:]!r}")
 
 
+def start_labeling(db) -> subprocess.Popen:
+    """`litlab label` of the first N demo records in a fresh corpus at ``db``, in a child
+    process that a test kills or interrupts. SIGINT is restored for it: a job started in the
+    background by a shell (CI) ignores Ctrl+C, and its children inherit that."""
+    with litlab.open(db) as corpus:
+        corpus.ingest([DEMO / "scopus_demo.csv"])
+    return subprocess.Popen(
+        [sys.executable, "-m", "litlab", "label", "Does the article use bibliometric analysis?",
+         "--db", str(db), "--limit", str(N), "--scope", "abstract"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
 @pytest.mark.slow
 def test_kill_9_then_resume_labels_every_record_exactly_once(tmp_path):
     db = tmp_path / "kill.duckdb"
-    with litlab.open(db) as corpus:
-        corpus.ingest([DEMO / "scopus_demo.csv"])
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "litlab", "label", "Does the article use bibliometric analysis?",
-         "--db", str(db), "--limit", str(N), "--scope", "abstract"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = start_labeling(db)
     try:
         wait_for(proc, f"{COMMIT_EVERY}/{N}".encode(), timeout=600)
         os.kill(proc.pid, signal.SIGKILL)
@@ -83,15 +91,7 @@ def test_kill_9_then_resume_labels_every_record_exactly_once(tmp_path):
 @pytest.mark.slow
 def test_ctrl_c_keeps_the_labels_and_prints_how_to_resume(tmp_path):
     db = tmp_path / "ctrl-c.duckdb"
-    with litlab.open(db) as corpus:
-        corpus.ingest([DEMO / "scopus_demo.csv"])
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "litlab", "label", "Does the article use bibliometric analysis?",
-         "--db", str(db), "--limit", str(N), "--scope", "abstract"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        # A job started in the background by a shell (CI) ignores Ctrl+C, and its children
-        # inherit that: the user's terminal delivers it.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = start_labeling(db)
     try:
         seen = wait_for(proc, f"{COMMIT_EVERY}/{N}".encode(), timeout=600)
         proc.send_signal(signal.SIGINT)
