@@ -10,6 +10,7 @@ import typer
 from litlab.cli_common import open_corpus as _open
 from litlab.cli_common import read_only_unless_writable, reported_interrupt
 from litlab.errors import LitlabError
+from litlab.terminal import echo, error_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn a literature search into a labeled, searchable corpus.")
@@ -34,7 +35,7 @@ def ingest(
 
     with _open(db, create=True) as corpus:
         report = corpus.ingest(paths, progress=None if as_json else tqdm_progress)
-    typer.echo(json.dumps(report.to_dict(), indent=2, default=str) if as_json
+    echo(json.dumps(report.to_dict(), indent=2, default=str) if as_json
                else format_ingest_report(report))
     if any(i.status == "failed" for i in report.imports):
         raise typer.Exit(2)
@@ -48,7 +49,7 @@ def info(db: Path = DB_OPTION,
 
     with _open(db, read_only=True) as corpus:
         stats = corpus.stats()
-    typer.echo(json.dumps(stats, indent=2, default=str) if as_json else format_stats(stats))
+    echo(json.dumps(stats, indent=2, default=str) if as_json else format_stats(stats))
 
 
 @app.command()
@@ -59,7 +60,7 @@ def index(db: Path = DB_OPTION, model: Optional[str] = MODEL_OPTION, device: str
 
     with _open(db, model=model, device=device) as corpus:
         report = corpus.index(progress=None if as_json else tqdm_progress)
-    typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else format_index_report(report))
+    echo(json.dumps(report.to_dict(), indent=2) if as_json else format_index_report(report))
 
 
 def _filters(year, types, sources, has_pdf, languages) -> dict:
@@ -74,11 +75,15 @@ def _print_results(frame, as_json: bool, as_csv: bool) -> None:
     if as_csv:
         from litlab.spreadsheet import escape_frame
 
-        typer.echo(escape_frame(frame).to_csv(index=False), nl=False)
+        echo(escape_frame(frame).to_csv(index=False), nl=False)
     elif as_json:
-        typer.echo(json.dumps(results_records(frame), indent=2, ensure_ascii=False))
+        echo(json.dumps(results_records(frame), indent=2, ensure_ascii=False))
     else:
-        typer.echo(format_results(frame))
+        echo(format_results(frame))
+    if frame.attrs.get("query_cut"):
+        cut = frame.attrs["query_cut"]
+        echo(f"note: the query was cut to its first {cut['used']:,} of {cut['given']:,} "
+             "characters (search cannot use more)", err=True)
 
 
 @app.command()
@@ -177,7 +182,7 @@ def label(
             raise typer.BadParameter("--from-reviews needs the QUESTION you reviewed")
         with _open(db) as corpus:
             run = corpus.label_from_reviews(question)
-        typer.echo(json.dumps(run.to_dict()) if as_json else
+        echo(json.dumps(run.to_dict()) if as_json else
                    f"run {run.to_dict()['run_id']}: {run.to_dict()['labeled']} records labeled "
                    f"from {run.to_dict()['reviewed']} reviews")
         return
@@ -190,10 +195,9 @@ def label(
         result = (corpus.resume(resume, progress=progress) if resume is not None else
                   corpus.label(asked, options, scope, _filters(year, types, None, None, None),
                                limit, sample, progress=progress, criteria=criteria))
-    typer.echo(json.dumps(result.to_dict()) if as_json else
-               f"run {', '.join(map(str, result.run_ids))}: {result.labeled} records labeled "
-               f"in {result.seconds:.1f} s ({result.status}); `litlab runs show "
-               f"{result.run_ids[0]}` describes it")
+    from litlab.formatting import format_run_result
+
+    echo(json.dumps(result.to_dict()) if as_json else format_run_result(result))
 
 
 @app.command()
@@ -207,7 +211,7 @@ def models(
     from litlab.labeling.discovery import format_models, list_models
 
     entries = list_models(base_url or (), gguf or ())
-    typer.echo(json.dumps([e.to_dict() for e in entries], indent=2) if as_json
+    echo(json.dumps([e.to_dict() for e in entries], indent=2) if as_json
                else format_models(entries))
 
 
@@ -219,9 +223,9 @@ def runs_list(db: Path = DB_OPTION, as_json: bool = typer.Option(False, "--json"
     with _open(db, read_only=True) as corpus:
         frame = corpus.runs()
     if as_json:
-        typer.echo(json.dumps(results_records(frame), indent=2, default=str))
+        echo(json.dumps(results_records(frame), indent=2, default=str))
     else:
-        typer.echo(frame[["run_id", "name", "status", "records", "labeled", "scope", "question"]]
+        echo(frame[["run_id", "name", "status", "records", "labeled", "scope", "question"]]
                    .to_string(index=False) if len(frame) else "No label runs yet.")
 
 
@@ -232,7 +236,7 @@ def runs_show(run_id: int, db: Path = DB_OPTION, as_json: bool = typer.Option(Fa
 
     with _open(db, read_only=True) as corpus:
         run = describe_run(corpus.con, run_id)
-    typer.echo(json.dumps(run, indent=2, default=str) if as_json else methods_paragraph(run))
+    echo(json.dumps(run, indent=2, default=str) if as_json else methods_paragraph(run))
 
 
 @app.command()
@@ -250,7 +254,7 @@ def evaluate(run_id: int, gold: Optional[Path] = typer.Option(
     with _open(db, read_only=True) as corpus:
         plot = plot or corpus.path.with_name(f"{corpus.path.stem}.run{run_id}.reliability.png")
         result = corpus.evaluate(run_id, gold, plot, label_column)
-    typer.echo(json.dumps(result, indent=2) if as_json else format_evaluation(result))
+    echo(json.dumps(result, indent=2) if as_json else format_evaluation(result))
 
 
 @app.command()
@@ -268,9 +272,9 @@ def export(path: Path = typer.Argument(..., help="labels.csv|.xlsx|.parquet|.ris
     with _open(db, read_only=True if included is None else read_only_unless_writable(db)
                ) as corpus:
         result = corpus.export(path, runs, _filters(year, types, None, None, None), included)
-    typer.echo(json.dumps(result) if as_json else
-               f"wrote {result['rows']} records with runs {result['runs']} to {result['path']}; "
-               f"provenance: {result['provenance']}")
+    from litlab.formatting import format_export
+
+    echo(json.dumps(result) if as_json else format_export(result))
 
 
 @app.command()
@@ -294,7 +298,7 @@ def ask(
     settings = {"backend": backend, "model": llm, "base_url": base_url}
     with _open(db, label=settings) as corpus:
         answer = corpus.ask(question, parse_where(where), k, attribute=attribute)
-    typer.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if as_json
+    echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if as_json
                else format_answer(answer))
 
 
@@ -314,7 +318,7 @@ def show(record_id: int, db: Path = DB_OPTION,
             png = png or Path(f"record{record_id}-p{page}.png")
             png.write_bytes(image)
             detail["page_image"] = {"path": str(png), "highlighted_pieces": found}
-    typer.echo(json.dumps(detail, indent=2, default=str) if as_json else format_record(detail))
+    echo(json.dumps(detail, indent=2, default=str) if as_json else format_record(detail))
 
 
 @app.command()
@@ -337,10 +341,10 @@ def ui(db: Path = DB_OPTION,
     from litlab.ui.server import check_exposure, check_port, serve
 
     check_port(port)  # before the corpus is opened (and locked)
-    check_exposure(host or "127.0.0.1", auth, no_auth)
+    check_exposure(host or "127.0.0.1", auth, no_auth, share)
     label = {"backend": backend, "model": llm, "base_urls": tuple(base_url or ()) or None}
     serve(_open(db, create=True, label=label), host=host, port=port, auth=auth, share=share, max_upload_mb=max_upload_mb,
-          no_auth=no_auth, announce=typer.echo)
+          no_auth=no_auth, announce=echo)
 
 
 def main() -> None:
@@ -348,12 +352,12 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)  # returns the code of a typer.Exit
     except LitlabError as exc:
-        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        error_line(exc)
         raise SystemExit(2)
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code)
     except typer.Abort:
-        typer.echo("aborted", err=True)
+        echo("aborted", err=True)
         raise SystemExit(130)
     except Exception as exc:
         # Usage errors (unknown option, bad value) come from the click that typer bundles,
@@ -366,7 +370,7 @@ def main() -> None:
         known = from_system_error(exc)  # a full disk, a read-only file system
         if known is None:
             raise
-        typer.secho(f"error: {known}", err=True, fg=typer.colors.RED)
+        error_line(known)
         raise SystemExit(2)
     if isinstance(code, int) and code:
         raise SystemExit(code)

@@ -44,8 +44,10 @@ def reported_interrupt():
     exit code 130, as typer gives a bare interrupt."""
     import typer
 
+    from litlab.terminal import echo
+
     try:
         yield
     except KeyboardInterrupt as exc:
-        typer.echo(f"interrupted: {exc}" if str(exc) else "interrupted", err=True)
+        echo(f"interrupted: {exc}" if str(exc) else "interrupted", err=True)
         raise typer.Exit(130) from None

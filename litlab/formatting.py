@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Callable
 
 from litlab.ingest.report import IngestReport
+from litlab.terminal import visible
 
 
 def tqdm_progress(description: str, total: int) -> Callable[[int], None]:
@@ -19,7 +20,9 @@ def tqdm_progress(description: str, total: int) -> Callable[[int], None]:
         if bar.n >= total:
             bar.close()
     # A stage with more to say (requests in flight, retried, failed) sets the postfix.
-    advance.status = lambda text: bar.set_postfix_str(text, refresh=False)
+    # Redrawn at once: while every request fails nothing advances the bar, and the failures
+    # must show. (Server error bodies reach it: their control characters escaped.)
+    advance.status = lambda text: bar.set_postfix_str(visible(text, one_line=True))
     advance.close = bar.close  # a stage that fails clears its bar before the error line
     return advance
 
@@ -185,6 +188,11 @@ def format_evaluation(result: dict) -> str:
         from litlab.review.report import format_validation
 
         lines += format_validation(result["validation"])
+    if result.get("unusable_labels"):
+        from litlab.labeling.unscorable import name_records
+
+        lines.append(f"left out: {len(result['unusable_labels'])} stored labels with unreadable "
+                     f"probabilities (records {name_records(result['unusable_labels'])})")
     if result.get("plot"):
         lines.append(f"reliability plot: {result['plot']}")
     return "\n".join(lines)
@@ -232,3 +240,22 @@ def format_record(detail: dict) -> str:
         lines.append(f"page image: {image['path']} "
                      f"({image['highlighted_pieces']} passage pieces highlighted)")
     return "\n".join(lines)
+
+
+def format_run_result(result) -> str:
+    """What `litlab label` prints when a run stops: counts, status, what was not scored."""
+    line = (f"run {', '.join(map(str, result.run_ids))}: {result.labeled} records labeled "
+            f"in {result.seconds:.1f} s ({result.status})")
+    if result.unscorable:
+        line += (f"; {result.unscorable} answer{'s' if result.unscorable != 1 else ''} named no "
+                 "option and got no label (kept to read; a resume asks again)")
+    return line + f"; `litlab runs show {result.run_ids[0]}` describes it"
+
+
+def format_export(result: dict) -> str:
+    """What `litlab export` prints: what was written, and the labels it could not use."""
+    from litlab.labeling.export import unusable_note
+
+    note = unusable_note(result)
+    return (f"wrote {result['rows']} records with runs {result['runs']} to {result['path']}; "
+            f"provenance: {result['provenance']}" + (f"\nwarning: {note}" if note else ""))

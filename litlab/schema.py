@@ -228,3 +228,7 @@ MIGRATIONS.append(_VALIDATION_MIGRATION)
 from litlab.review.schema import SCREENING_MIGRATION as _SCREENING_MIGRATION  # noqa: E402
 
 MIGRATIONS.append(_SCREENING_MIGRATION)
+# 9: answers that could not be scored (no label; kept to read, asked again on resume).
+from litlab.labeling.unscorable import MIGRATION as _UNSCORABLE_MIGRATION  # noqa: E402
+
+MIGRATIONS.append(_UNSCORABLE_MIGRATION)

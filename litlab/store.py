@@ -50,6 +50,8 @@ def connect(path: Path | str, read_only: bool = False,
         refuse_foreign(con, path)
         if not read_only:
             migrate(con)
+        else:
+            check_not_newer(con)
     except BaseException:
         con.close()
         raise
@@ -76,6 +78,12 @@ def refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                      f"give --db a new file name")
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the corpus has this table (an older corpus opened read-only may not)."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND "
+                            "database_name = current_database()", [name]).fetchone()[0])
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version of an open database (0 for a new one)."""
     exists = con.execute(
@@ -86,14 +94,21 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply every migration newer than the database's version; return the new version."""
+def check_not_newer(con: duckdb.DuckDBPyConnection) -> int:
+    """The database's schema version; SchemaTooNew when a newer litlab wrote it (its tables
+    may mean what this version cannot read, even for a command that only reads)."""
     current = schema_version(con)
     if current > len(MIGRATIONS):
         raise SchemaTooNew(
             f"this database has schema version {current}, newer than this litlab "
             f"({len(MIGRATIONS)}): upgrade litlab"
         )
+    return current
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the database's version; return the new version."""
+    current = check_not_newer(con)
     if current == len(MIGRATIONS):
         return current
     with transaction(con):

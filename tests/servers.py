@@ -130,3 +130,75 @@ def chat_answer(text: str) -> bytes:
     return json.dumps({"id": "x", "object": "chat.completion", "model": "canned", "choices": [
         {"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": None,
          "finish_reason": "stop"}]}).encode()
+
+
+class ScriptedServer:
+    """A real HTTP server on loopback whose POST answers come from ``answer(body) -> (status,
+    bytes or an iterable of bytes)``: a hostile or broken server written in the test. GET
+    /v1/models lists ``models``. It counts POSTs and the bytes it managed to send."""
+
+    def __init__(self, answer, models: tuple[str, ...] = ("smollm2",)):
+        listed = json.dumps({"object": "list", "data": [{"id": m, "object": "model"}
+                                                        for m in models]}).encode()
+        self.posted: list = []
+        self.sent_bytes = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                self._reply(200, listed if self.path.rstrip("/") == "/v1/models" else b"{}")
+
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    body = raw
+                outer.posted.append(body)
+                status, payload = answer(body)
+                self._reply(status, payload)
+
+            def _reply(self, status: int, payload) -> None:
+                chunks = [payload] if isinstance(payload, bytes) else payload
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                if isinstance(payload, bytes):
+                    self.send_header("Content-Length", str(len(payload)))
+                else:
+                    self.send_header("Connection", "close")
+                self.end_headers()
+                try:
+                    for chunk in chunks:
+                        self.wfile.write(chunk)
+                        outer.sent_bytes += len(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def chat_posts(self) -> list[dict]:
+        return [b for b in self.posted if isinstance(b, dict) and b.get("messages")]
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def logprobs_answer(top: list[tuple[str, object]], text: str = "") -> bytes:
+    """A chat completion whose first token has these (token, logprob) top log-probabilities
+    (a logprob may be any JSON value, NaN and Infinity included, as a broken server sends)."""
+    entries = [{"token": t, "logprob": lp, "bytes": None} for t, lp in top]
+    choice = {"index": 0, "message": {"role": "assistant", "content": text or top[0][0]},
+              "logprobs": {"content": [{"token": top[0][0], "logprob": top[0][1],
+                                        "top_logprobs": entries}]},
+              "finish_reason": "length"}
+    return json.dumps({"id": "x", "object": "chat.completion", "model": "scripted",
+                       "choices": [choice]}).encode()

@@ -19,6 +19,7 @@ from litlab.index.filters import Filters
 from litlab.index.vectors import fingerprint, load_matrix, models
 from litlab.settings import IndexSettings
 
+MAX_QUERY_CHARS = 2000  # what a query can usefully hold (characters)
 MODES = ("hybrid", "dense", "bm25")
 COLUMNS = ["rank", "record_id", "title", "year", "source_title", "doi", "document_type",
            "score", "dense_score", "bm25_score", "passage", "page", "page_end", "chunk_id"]
@@ -114,6 +115,10 @@ class Searcher:
         query = (query or "").strip()
         if not query:
             raise LitlabError("empty query: type some words to search for")
+        given = len(query)
+        # The encoder reads ~256 tokens and BM25 the first max_query_terms terms: a longer
+        # query only costs time (a 1 MB one held a UI worker for 24 s).
+        query = query[:MAX_QUERY_CHARS]
         if mode not in MODES:
             raise LitlabError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
         if self.settings.fusion not in fusion.FUSIONS:
@@ -141,7 +146,10 @@ class Searcher:
             bm25.ensure(self.con)
             terms = bm25.query_terms(query, self.settings.max_query_terms)
             units["bm25"] = [(r, c, v) for _, r, c, v in bm25.search(self.con, terms, depth, sql, params)]
-        return self._fuse(units, k)
+        frame = self._fuse(units, k)
+        if given > MAX_QUERY_CHARS:
+            frame.attrs["query_cut"] = {"given": given, "used": MAX_QUERY_CHARS}
+        return frame
 
     def _chunk_records(self, chunk_ids: list[int]) -> dict[int, int]:
         if not chunk_ids:

@@ -17,6 +17,9 @@ from litlab.errors import LitlabError, ModelNotAvailable
 
 OLLAMA_DEFAULT = "http://127.0.0.1:11434"
 PROBE_TIMEOUT_S = 1.0  # a local service that has not answered in a second is not there
+MAX_PROBED = 16  # models of one server probed with a request each; the rest are listed only
+PROBE_WORKERS = 8
+PROBE_DEADLINE_S = 30.0  # all probes of one server together
 
 
 @dataclass
@@ -119,7 +122,9 @@ def resolve_ollama(name: str) -> tuple[str, list[str]]:
 
 
 def probe_server(url: str, api_key: str | None = None) -> list[ModelEntry]:
-    """One entry per model a server serves, with whether it returns log-probabilities."""
+    """One entry per model a server serves, with whether it returns log-probabilities. A
+    server may list thousands of models: every name is listed, the first ``MAX_PROBED``
+    are probed (in parallel, within ``PROBE_DEADLINE_S``) and the rest say they were not."""
     import httpx
 
     from litlab.labeling.backends.server_check import check_url, served_models
@@ -129,25 +134,60 @@ def probe_server(url: str, api_key: str | None = None) -> list[ModelEntry]:
     try:
         with httpx.Client(timeout=30.0, headers=headers) as client:
             models = served_models(client, url)
-            out = []
-            for model in models:
-                response = client.post(f"{url}/chat/completions", json={
-                    "model": model, "messages": [{"role": "user", "content": "Say TRUE."}],
-                    "max_tokens": 1, "logprobs": True, "top_logprobs": 5, "temperature": 0.0})
-                choice = response.json()["choices"][0]
-                content = (choice.get("logprobs") or {}).get("content") or []
-                has = bool(content and content[0].get("top_logprobs"))
-                out.append(ModelEntry("server", model, "openai", url,
-                                      "option_logprobs" if has else "generated",
-                                      "returns log-probabilities" if has else
-                                      "text only: answers are parsed and recorded as generated"))
-            return out
     except ModelNotAvailable as exc:
         return [ModelEntry("server", "?", "openai", url, "unknown", f"not usable: {exc}")]
-    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
+    except httpx.HTTPError as exc:
         reason = str(exc)[:120] or "the connection was closed"
         return [ModelEntry("server", "?", "openai", url, "unknown",
                            f"not usable: {type(exc).__name__}: {reason}")]
+    probed = _probe_all(url, models[:MAX_PROBED], headers)
+    unprobed = len(models) - len(probed)
+    return [probed.get(m) or ModelEntry(
+        "server", m, "openai", url, "unknown",
+        f"not probed ({unprobed} of the {len(models)} models listed were not probed; "
+        f"`litlab models --base-url` probes the first {MAX_PROBED})") for m in models]
+
+
+def _probe_all(url: str, models: list[str], headers: dict) -> dict[str, ModelEntry]:
+    """Probe ``models`` in parallel; those not answered by the deadline are left out."""
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    import httpx
+
+    with httpx.Client(timeout=httpx.Timeout(PROBE_DEADLINE_S, connect=5.0),
+                      headers=headers) as client:
+        pool = ThreadPoolExecutor(max_workers=PROBE_WORKERS)
+        futures = {pool.submit(_probe_one, client, url, m): m for m in models}
+        finished, _ = wait(futures, timeout=PROBE_DEADLINE_S)
+        pool.shutdown(wait=False, cancel_futures=True)
+        return {futures[f]: f.result() for f in finished}
+
+
+def _probe_one(client, url: str, model: str) -> ModelEntry:
+    import httpx
+
+    from litlab.labeling.backends.answers import MAX_ANSWER_BYTES
+
+    try:
+        with client.stream("POST", f"{url}/chat/completions", json={
+                "model": model, "messages": [{"role": "user", "content": "Say TRUE."}],
+                "max_tokens": 1, "logprobs": True, "top_logprobs": 5,
+                "temperature": 0.0}) as response:
+            body = b""
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise ValueError("an answer larger than the limit")
+        choice = json.loads(body)["choices"][0]
+        content = (choice.get("logprobs") or {}).get("content") or []
+        has = bool(content and content[0].get("top_logprobs"))
+    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        reason = str(exc)[:120] or "the connection was closed"
+        return ModelEntry("server", model, "openai", url, "unknown",
+                          f"probe failed: {type(exc).__name__}: {reason}")
+    return ModelEntry("server", model, "openai", url, "option_logprobs" if has else "generated",
+                      "returns log-probabilities" if has else
+                      "text only: answers are parsed and recorded as generated")
 
 
 def list_models(base_urls=(), gguf_paths=(), api_key: str | None = None) -> list[ModelEntry]:
@@ -159,9 +199,11 @@ def list_models(base_urls=(), gguf_paths=(), api_key: str | None = None) -> list
 
 
 def format_models(entries: list[ModelEntry]) -> str:
+    from litlab.terminal import visible
+
     lines = []
     for e in entries:
-        where = f" --base-url {e.base_url}" if e.base_url else ""
-        lines.append(f"{e.source:<9} --backend {e.backend} --llm {e.llm}{where}\n"
-                     f"{'':<9} scoring: {e.scoring}; {e.detail}")
+        where = f" --base-url {visible(e.base_url)}" if e.base_url else ""
+        lines.append(f"{e.source:<9} --backend {e.backend} --llm {visible(e.llm)}{where}\n"
+                     f"{'':<9} scoring: {e.scoring}; {visible(e.detail)}")
     return "\n".join(lines)

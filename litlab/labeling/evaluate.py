@@ -53,8 +53,10 @@ def evaluate_run(con: duckdb.DuckDBPyConnection, run_id: int, gold_path: Path | 
             raise LitlabError(f"no reviews yet for {run[1]!r}: review some labels first")
     else:
         gold = read_gold(con, gold_path, label_column)
-    labels = con.execute("SELECT record_id, label, probabilities FROM labels WHERE run_id = ?",
-                         [run_id]).df()
+    from litlab.labeling.unscorable import unusable_labels, usable_sql
+
+    labels = con.execute("SELECT record_id, label, probabilities FROM labels WHERE run_id = ? "
+                         f"AND {usable_sql()}", [run_id, len(options)]).df()
     both = gold.merge(labels, on="record_id")
     if both.empty:
         raise LitlabError(f"run {run_id} has no labels for the records in {gold_path}")
@@ -82,6 +84,9 @@ def evaluate_run(con: duckdb.DuckDBPyConnection, run_id: int, gold_path: Path | 
 
     result["ci"] = agreement(both.gold.tolist(), predicted, options)["ci"]
     result["against"] = str(gold_path)
+    unusable = unusable_labels(con, run_id)
+    if unusable:  # stored before answers were checked: never scored as labels
+        result["unusable_labels"] = unusable
     if validation is not None:
         result["validation"] = validation
     if plot_path:
@@ -108,7 +113,11 @@ def reliability_plot(bins: list[dict], ece: float, run_id: int, path: Path) -> P
            ylabel="accuracy", title=f"Run {run_id}: reliability (ECE {ece:.3f})")
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
+    from litlab.outputs import output_file
+
+    try:
+        with output_file(path) as partial:
+            fig.savefig(partial)
+    finally:
+        plt.close(fig)
     return path

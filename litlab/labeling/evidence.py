@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from litlab.labeling.context import Context, Sentence
+from litlab.labeling.injection import is_instruction
 
 METHOD = "similarity to the question (all-MiniLM-L6-v2 cosine), verbatim context sentence"
 
@@ -29,10 +30,16 @@ def choose_evidence(contexts: list[Context], questions: list[str], embedder
             out.append([None] * len(questions))
             continue
         scores = vectors[at:at + n] @ query.T  # sentences x questions
+        # A sentence that speaks to a model is never evidence, whether or not it was taken
+        # out of the text (--keep-instructions keeps it for the model, not for quoting).
+        flagged = np.array([is_instruction(s.text) for s in context.sentences])
+        scores[flagged] = -np.inf
         picks = []
         for qi in range(len(questions)):
-            sentence = context.sentences[int(np.argmax(scores[:, qi]))]
-            picks.append(sentence if sentence.text in context.text else None)
+            best = int(np.argmax(scores[:, qi]))
+            sentence = context.sentences[best]
+            picks.append(sentence if not flagged[best] and sentence.text in context.text
+                         else None)
         out.append(picks)
         at += n
     return out

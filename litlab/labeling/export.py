@@ -11,6 +11,7 @@ import pandas as pd
 
 from litlab.errors import LitlabError
 from litlab.index.filters import Filters
+from litlab.labeling.unscorable import unusable_labels, usable_sql
 from litlab.topics.store import with_topic_columns
 
 FORMATS = (".csv", ".xlsx", ".parquet", ".ris", ".bib")
@@ -54,7 +55,8 @@ def labeled_table(con: duckdb.DuckDBPyConnection, run_ids: list[int] | None = No
     for run in runs.itertuples():
         prefix = run.name if names.count(run.name) == 1 else f"{run.name}#{run.run_id}"
         labels = con.execute("SELECT record_id, label, probabilities, evidence, evidence_page "
-                             "FROM labels WHERE run_id = ?", [run.run_id]).df()
+                             f"FROM labels WHERE run_id = ? AND {usable_sql()}",
+                             [run.run_id, len(run.options)]).df()
         wide = pd.DataFrame({"record_id": labels.record_id, f"{prefix}:label": labels.label})
         for i, option in enumerate(run.options):
             wide[f"{prefix}:p_{option}"] = labels.probabilities.map(lambda p, i=i: round(p[i], 4))
@@ -90,6 +92,12 @@ def export(con: duckdb.DuckDBPyConnection, path: Path, run_ids: list[int] | None
     if suffix not in FORMATS:
         raise LitlabError(f"cannot export to {suffix or 'a file without extension'}; use one of "
                           f"{', '.join(FORMATS)}")
+    from litlab.outputs import check_output_path, output_file
+
+    check_output_path(path)  # before the table is built
+    sidecar_path = path.with_name(path.name + ".provenance.json")
+    if suffix != ".xlsx":
+        check_output_path(sidecar_path)
     table, runs = labeled_table(con, run_ids, filters)
     stage = None
     if included is not None:
@@ -98,8 +106,22 @@ def export(con: duckdb.DuckDBPyConnection, path: Path, run_ids: list[int] | None
         ids, stage = included_records(con, included)
         table = table[table.record_id.isin(ids)]
     meta = provenance(con, runs)
-    path.parent.mkdir(parents=True, exist_ok=True)
     sidecar = None
+    with output_file(path) as partial:
+        _write_table(table, meta, suffix, partial)
+    if suffix != ".xlsx":
+        sidecar = sidecar_path
+        with output_file(sidecar) as partial:
+            partial.write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
+    unusable = {int(r): unusable_labels(con, int(r)) for r in runs.run_id}
+    return {"path": str(path), "rows": len(table), "runs": [m["run_id"] for m in meta],
+            "unusable_labels": {r: ids for r, ids in unusable.items() if ids},
+            "provenance": str(sidecar) if sidecar else f"{path} (sheet provenance)",
+            **({"included_at": stage} if stage else {})}
+
+
+def _write_table(table: pd.DataFrame, meta: list[dict], suffix: str, path: Path) -> None:
+    """The table in the format of ``suffix``; XLSX carries the provenance as a sheet."""
     if suffix == ".csv":
         from litlab.spreadsheet import escape_frame
 
@@ -122,9 +144,12 @@ def export(con: duckdb.DuckDBPyConnection, path: Path, run_ids: list[int] | None
         from litlab.labeling.bibliographic import write_bib, write_ris
 
         (write_ris if suffix == ".ris" else write_bib)(table, path)
-    if suffix != ".xlsx":
-        sidecar = path.with_name(path.name + ".provenance.json")
-        sidecar.write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
-    return {"path": str(path), "rows": len(table), "runs": [m["run_id"] for m in meta],
-            "provenance": str(sidecar) if sidecar else f"{path} (sheet provenance)",
-            **({"included_at": stage} if stage else {})}
+
+
+def unusable_note(result: dict) -> str:
+    """A sentence naming the stored labels an export left blank (none: empty)."""
+    from litlab.labeling.unscorable import name_records
+
+    return " ".join(f"Run {run_id}: {len(ids)} stored labels have unreadable probabilities and "
+                    f"were left blank (records {name_records(ids)})."
+                    for run_id, ids in (result.get("unusable_labels") or {}).items())

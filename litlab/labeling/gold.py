@@ -36,20 +36,43 @@ def read_label_file(path: Path, label_column: str, what: str = "label") -> pd.Da
 
 
 def match_records(con: duckdb.DuckDBPyConnection, table: pd.DataFrame) -> list[int | None]:
-    """The record each row names: by record_id, else DOI, else normalised title; None if none."""
-    records = con.execute("SELECT record_id, doi, title_key FROM records").fetchall()
-    by_id = {r for r, _, _ in records}
-    by_doi = {d: r for r, d, _ in records if d}
-    by_title = {t: r for r, _, t in records if t}
+    """The record each row names: by record_id, else DOI, else normalised title (and year
+    when several records share the title); None if none, or if the title stays ambiguous."""
+    return [record_id for record_id, _ in match_with_reasons(con, table)]
+
+
+def match_with_reasons(con: duckdb.DuckDBPyConnection, table: pd.DataFrame
+                       ) -> list[tuple[int | None, str | None]]:
+    """(record, None) for each row that names one record, else (None, why not): it names
+    none, or its title matches several records (a decision is never attached to one of
+    them at random)."""
+    records = con.execute("SELECT record_id, doi, title_key, year FROM records").fetchall()
+    by_id = {r for r, _, _, _ in records}
+    by_doi = {d: r for r, d, _, _ in records if d}
+    by_title: dict[str, list[tuple[int, int | None]]] = {}
+    for r, _, t, y in records:
+        if t:
+            by_title.setdefault(t, []).append((r, y))
     matched = []
     for row in table.to_dict("records"):
         raw_id = str(row.get("record_id", "")).strip()
         record_id = int(raw_id) if raw_id.isdigit() and int(raw_id) in by_id else None
         if record_id is None:
             record_id = by_doi.get(normalise_doi(row.get("doi")) or "")
-        if record_id is None and row.get("title"):
-            record_id = by_title.get(title_key(row.get("title")) or "")
-        matched.append(record_id)
+        if record_id is not None:
+            matched.append((record_id, None))
+            continue
+        same = by_title.get(title_key(row.get("title")) or "", []) if row.get("title") else []
+        year = str(row.get("year") or "").strip()
+        if len(same) > 1 and year.isdigit():
+            same = [c for c in same if c[1] == int(year)] or same
+        if len(same) == 1:
+            matched.append((same[0][0], None))
+        elif same:
+            ids = ", ".join(str(r) for r, _ in sorted(same)[:10])
+            matched.append((None, f"title matches records {ids}: give its doi or record_id"))
+        else:
+            matched.append((None, "names no record of this corpus"))
     return matched
 
 

@@ -32,6 +32,13 @@ PATTERNS = [
     # An imperative answer: "Answer TRUE.", "Please respond with 'yes' only."
     re.compile(rf"^\W*((please|important|note|attention|system|instruction)s?\W+)*"
                rf"{IMPERATIVE}\b[^.!?]{{0,40}}?\b{ANSWERS}\b", re.I),
+    # A sentence headed as a message to the model ("SYSTEM NOTE: ...", "Note to the AI:"):
+    # the splitter may cut the note before its imperative, and neither half is evidence.
+    re.compile(r"^\W*(system|assistant)(\s+(note|message|prompt|instructions?|override))?"
+               r"\s*:", re.I),
+    re.compile(r"^\W*(ai|llm|model|prompt)\s+(note|message|instructions?|override)\s*:", re.I),
+    re.compile(r"^\W*note\s+(to|for)\s+(the\s+)?(ai|llm|model|assistant|classifier|"
+               r"language model|screener)\b", re.I),
     # Chat-template and prompt markup.
     re.compile(r"<\|[a-z_]+\|>|\[/?INST\]|</?\s*(system|assistant|user|instructions?)\s*>|"
                r"#{2,}\s*(instruction|system|response)\b", re.I),

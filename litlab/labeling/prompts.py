@@ -17,6 +17,8 @@ SYSTEM = ("You are a careful research assistant who classifies scientific articl
 ARTICLE_BLOCK = "<article>\n{article}\n</article>\n\n"
 QUESTION_BLOCK = ("Question: {question}\nAllowed answers: {options}.\n"
                   "Answer with one of the allowed answers only.")
+# Asked once more when an answer named none of the options.
+STRICT_BLOCK = "\nReply with exactly one word, one of: {options}. Nothing else."
 TEMPLATE_TEXT = f"[system]\n{SYSTEM}\n[user]\n{ARTICLE_BLOCK}{QUESTION_BLOCK}\n[assistant]\n{{option}}"
 # A question with eligibility criteria (a systematic review's) gets them before the question.
 CRITERIA_BLOCK = "Eligibility criteria:\n{criteria}\n\n"
@@ -37,10 +39,11 @@ class Question:
     options: tuple[str, ...] = DEFAULT_OPTIONS
     criteria: str | None = None  # eligibility criteria, placed before the question
 
-    def block(self) -> str:
+    def block(self, strict: bool = False) -> str:
         criteria = CRITERIA_BLOCK.format(criteria=self.criteria) if self.criteria else ""
-        return criteria + QUESTION_BLOCK.format(question=self.text,
-                                                options=", ".join(self.options))
+        options = ", ".join(self.options)
+        return (criteria + QUESTION_BLOCK.format(question=self.text, options=options)
+                + (STRICT_BLOCK.format(options=options) if strict else ""))
 
     @property
     def template(self) -> str:

@@ -23,10 +23,12 @@ from litlab.errors import LitlabError
 from litlab.index.embedders import load_embedder
 from litlab.index.filters import Filters
 from litlab.labeling.backends import LLM_BACKENDS
+from litlab.labeling.backends.answers import ANSWER_KEPT_CHARS
 from litlab.labeling.context import build_contexts
 from litlab.labeling.evidence import choose_evidence
 from litlab.labeling.injection import FLAG as INJECTION_FLAG
 from litlab.labeling.prompts import Question
+from litlab.labeling.unscorable import UnscorableWatch, reason_for, score_problem
 from litlab.settings import IndexSettings, LabelSettings
 from litlab.store import transaction
 
@@ -37,11 +39,20 @@ _NAME_STOPWORDS = set("""a an the does do did is are was were which what how whe
 
 
 @dataclass
+class Rows:
+    """What one batch writes: labels, and answers that could not be scored (no label)."""
+
+    labels: list[tuple]
+    unscorable: list[tuple]
+
+
+@dataclass
 class RunResult:
     run_ids: list[int]
     labeled: int
     status: str
     seconds: float
+    unscorable: int = 0
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -107,9 +118,8 @@ def criteria_parameters(criteria: str | None) -> dict:
 
 
 def _probabilities(logprobs: list[float]) -> list[float]:
+    """Softmax over the options (the caller has checked they are scorable)."""
     top = max(logprobs)
-    if top == -math.inf:
-        return [1.0 / len(logprobs)] * len(logprobs)
     weights = [math.exp(v - top) for v in logprobs]
     total = sum(weights)
     return [w / total for w in weights]
@@ -133,6 +143,7 @@ def execute(con: duckdb.DuckDBPyConnection, run_ids: list[int], backend, setting
     embedder = load_embedder(index_settings.model, index_settings.device, index_settings.batch_size)
     advance = progress("labeling", len(pending)) if progress else None
     labeled, status = 0, "done"
+    watch = UnscorableWatch(questions[0].options)
     con.execute("UPDATE label_runs SET status = 'running', message = NULL WHERE list_contains(?, run_id)",
                 [run_ids])
     try:
@@ -141,7 +152,7 @@ def execute(con: duckdb.DuckDBPyConnection, run_ids: list[int], backend, setting
 
             labeled, status = label_streaming(con, pending, run_ids, questions, scope, backend,
                                               embedder, settings, index_settings, done,
-                                              advance, should_stop)
+                                              advance, should_stop, watch)
         else:
             every = getattr(backend, "commit_every", COMMIT_EVERY)  # vLLM wants big calls
             for at in range(0, len(pending), every):
@@ -151,10 +162,12 @@ def execute(con: duckdb.DuckDBPyConnection, run_ids: list[int], backend, setting
                 batch = pending[at:at + every]
                 rows = _label_batch(con, batch, run_ids, questions, scope, backend, embedder,
                                     settings, index_settings, done)
-                commit_rows(con, rows)
+                commit_rows(con, rows, watch)
                 labeled += len(batch)
                 if advance:
                     advance(len(batch))
+        if status == "done":
+            watch.check(final=True)
     except KeyboardInterrupt:
         _finish(con, run_ids, "interrupted", "stopped by the user; resume with --resume")
         # The reason travels with the interrupt: the CLI prints it (Ctrl+C leaves a run to resume).
@@ -166,7 +179,8 @@ def execute(con: duckdb.DuckDBPyConnection, run_ids: list[int], backend, setting
         raise LitlabError(f"{exc}; the run is paused: resume with "
                           f"`{resume_command(con, run_ids[0])}`") from None
     _finish(con, run_ids, status, None if status == "done" else "stopped; resume with --resume")
-    return RunResult(run_ids, labeled, status, round(time.perf_counter() - start, 2))
+    return RunResult(run_ids, labeled - watch.records_without_label(len(run_ids)), status,
+                     round(time.perf_counter() - start, 2), watch.unscorable)
 
 
 def resume_command(con: duckdb.DuckDBPyConnection, run_id: int) -> str:
@@ -196,12 +210,22 @@ def mark_orphaned_runs(con: duckdb.DuckDBPyConnection) -> int:
                            "WHERE status = 'running' RETURNING run_id", [ORPHANED]).fetchall())
 
 
-def commit_rows(con, rows: list[tuple]) -> None:
+def commit_rows(con, rows: Rows, watch: UnscorableWatch | None = None) -> None:
     """Labels in one transaction; the key (run, record) keeps a record from being labeled
-    twice however often a run is resumed."""
+    twice however often a run is resumed. A record labeled now loses its unscorable row (a
+    resume asked it again); one unscorable now keeps the latest answer."""
     with transaction(con):
-        con.executemany("INSERT OR IGNORE INTO labels VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if rows.labels:
+            con.executemany("INSERT OR IGNORE INTO labels VALUES "
+                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.labels)
+            con.executemany("DELETE FROM unscorable WHERE run_id = ? AND record_id = ?",
+                            [row[:2] for row in rows.labels])
+        if rows.unscorable:
+            con.executemany("INSERT OR REPLACE INTO unscorable VALUES (?, ?, ?, ?, ?)",
+                            rows.unscorable)
+    if watch is not None:
+        watch.add(rows.labels, rows.unscorable)
+        watch.check()
 
 
 def _finish(con, run_ids: list[int], status: str, message: str | None) -> None:
@@ -223,12 +247,13 @@ def _label_batch(con, batch, run_ids, questions, scope, backend, embedder, setti
 
 
 def label_rows(contexts, with_text, scores, run_ids, questions, embedder, done,
-               per_article_ms: float | None = None) -> list[tuple]:
+               per_article_ms: float | None = None) -> Rows:
     """Rows for the labels table: ``scores`` belong to ``with_text``; every other context
-    has no text. ``per_article_ms`` None: each score's own time (``extra['ms']``)."""
+    has no text. ``per_article_ms`` None: each score's own time (``extra['ms']``). An
+    answer that names no option, or scores that are not numbers, make an unscorable row."""
     evidence = choose_evidence(with_text, [q.text for q in questions], embedder)
     by_record = {c.record_id: (c, s, e) for c, s, e in zip(with_text, scores, evidence)}
-    now, rows = datetime.now(), []
+    now, rows, unscorable = datetime.now(), [], []
     for context in contexts:
         for qi, (run_id, question) in enumerate(zip(run_ids, questions)):
             if (run_id, context.record_id) in done:
@@ -237,6 +262,17 @@ def label_rows(contexts, with_text, scores, run_ids, questions, embedder, done,
                 rows.append(_no_text_row(run_id, context.record_id, question, now))
                 continue
             _, score, picks = by_record[context.record_id]
+            if qi in score.unscorable:
+                answer = score.unscorable[qi][:ANSWER_KEPT_CHARS]
+                unscorable.append((run_id, context.record_id, answer, reason_for(answer), now))
+                continue
+            problem = score_problem(score.logprobs[qi] if qi < len(score.logprobs) else None,
+                                    len(question.options))
+            if problem:
+                unscorable.append((run_id, context.record_id,
+                                   repr(score.logprobs[qi:qi + 1])[:ANSWER_KEPT_CHARS],
+                                   problem, now))
+                continue
             flag = (f"{INJECTION_FLAG} ({context.removed} sentence"
                     f"{'s' if context.removed != 1 else ''})") if context.removed else None
             probs = _probabilities(score.logprobs[qi])
@@ -248,7 +284,7 @@ def label_rows(contexts, with_text, scores, run_ids, questions, embedder, done,
                          score.context_tokens, score.truncated,
                          score.extra.get("ms", 0.0) if per_article_ms is None else per_article_ms,
                          now))
-    return rows
+    return Rows(rows, unscorable)
 
 
 def _no_text_row(run_id: int, record_id: int, question: Question, now) -> tuple:

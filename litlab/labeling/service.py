@@ -97,7 +97,10 @@ def resume_settings(con: duckdb.DuckDBPyConnection, run_id: int, label: LabelSet
     urls = recorded if other_model or not label.urls() else label.urls()
     given = label.backend == backend or label.concurrency != LabelSettings.concurrency
     concurrency = label.concurrency if given else parameters.get("concurrency", label.concurrency)
-    timeout_s = (label.timeout_s if label.timeout_s != LabelSettings.timeout_s
+    # A time-out chosen for the servers the run had (perhaps short, to catch a hung one)
+    # stays with them: servers given now get the one given now, else the default.
+    moved = urls != recorded
+    timeout_s = (label.timeout_s if label.timeout_s != LabelSettings.timeout_s or moved
                  else parameters.get("timeout_s", label.timeout_s))
     return dataclasses.replace(label, backend=backend, model=model, base_url=None,
                                base_urls=urls, concurrency=concurrency, timeout_s=timeout_s)
@@ -122,11 +125,16 @@ def runs_table(con: duckdb.DuckDBPyConnection, orphans_interrupted: bool = False
                ) -> pd.DataFrame:
     """Every run with its progress. ``orphans_interrupted``: a read-only reader knows that no
     process holds the corpus for writing, so a run marked running is not running."""
+    from litlab.store import has_table
+
     status = ("CASE WHEN r.status = 'running' THEN 'interrupted' ELSE r.status END"
               if orphans_interrupted else "r.status")
+    unscorable = ("(SELECT count(*) FROM unscorable u WHERE u.run_id = r.run_id)"
+                  if has_table(con, "unscorable") else "0")
     return con.execute(f"""
         SELECT r.run_id, r.name, r.question, r.options, r.scope, r.model_id,
                {status} AS status, len(r.record_ids) AS records, count(l.record_id) AS labeled,
+               {unscorable} AS unscorable,
                r.started_at, r.finished_at
         FROM label_runs r LEFT JOIN labels l USING (run_id)
         GROUP BY ALL ORDER BY r.run_id""").df()
@@ -137,11 +145,16 @@ def labels_table(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
     options = con.execute("SELECT options FROM label_runs WHERE run_id = ?", [run_id]).fetchone()
     if options is None:
         raise LitlabError(f"no label run {run_id}: `litlab runs list` shows the runs")
-    frame = con.execute("""
+    from litlab.labeling.unscorable import usable_sql
+
+    # Rows with unreadable probabilities (stored by an older litlab) are left out here;
+    # `litlab runs show` names them.
+    frame = con.execute(f"""
         SELECT l.record_id, r.title, r.year, r.doi, l.label, l.probabilities, l.evidence,
                l.evidence_page AS page, l.evidence_source, l.method, l.reason, l.truncated
         FROM labels l JOIN records r USING (record_id) WHERE l.run_id = ?
-        ORDER BY l.record_id""", [run_id]).df()
+        AND {usable_sql('l.probabilities')} ORDER BY l.record_id""",
+                        [run_id, len(options[0])]).df()
     for i, option in enumerate(options[0]):
         frame[f"p_{option}"] = frame.probabilities.map(lambda p, i=i: p[i])
     frame["confidence"] = frame.probabilities.map(max)

@@ -17,8 +17,8 @@ CONTEXT_CHUNK = 64  # records whose context is built per database read
 
 def label_streaming(con, pending: list[int], run_ids: list[int], questions, scope: str, backend,
                     embedder, settings, index_settings, done: set,
-                    advance: Callable | None, should_stop: Callable[[], bool] | None
-                    ) -> tuple[int, str]:
+                    advance: Callable | None, should_stop: Callable[[], bool] | None,
+                    watch=None) -> tuple[int, str]:
     """Label ``pending`` through ``backend.score_stream``; returns (labeled, status)."""
     contexts: dict[int, object] = {}
     without_text: list = []
@@ -46,17 +46,20 @@ def label_streaming(con, pending: list[int], run_ids: list[int], questions, scop
             idle, without_text[:] = list(without_text), []
             if group or idle:
                 commit_rows(con, label_rows(group + idle, group, [s for _, s in ready],
-                                            run_ids, questions, embedder, done))
+                                            run_ids, questions, embedder, done), watch)
                 labeled += len(group) + len(idle)
                 if advance:
                     advance(len(group) + len(idle))
             if status_line and getattr(backend, "stream", None) is not None:
                 status_line(backend.stream.status())
         if without_text:  # a tail of records without text, after the last answer
-            commit_rows(con, label_rows(without_text, [], [], run_ids, questions, embedder, done))
+            commit_rows(con, label_rows(without_text, [], [], run_ids, questions, embedder, done),
+                        watch)
             labeled += len(without_text)
             if advance:
                 advance(len(without_text))
+        if watch is not None:
+            watch.check(final=True)
     finally:
         stream.close()
     return labeled, "done"

@@ -58,9 +58,12 @@ def export_asreview(con: duckdb.DuckDBPyConnection, question: str, path: Path) -
     path = Path(path)
     if path.suffix.lower() != ".csv":
         raise LitlabError(f"ASReview files are written as CSV: name the file {path.stem}.csv")
+    from litlab.outputs import check_output_path, output_file
+
+    check_output_path(path)
     table = screening_table(con, question)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    escape_frame(table).to_csv(path, index=False)
+    with output_file(path) as partial:
+        escape_frame(table).to_csv(partial, index=False)
     labels = table.label_included
     return {"path": str(path), "rows": len(table), "included": int((labels == "1").sum()),
             "excluded": int((labels == "0").sum()), "unlabeled": int((labels == "").sum()),

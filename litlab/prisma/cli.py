@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from litlab.cli_common import open_corpus, read_only_unless_writable
+from litlab.terminal import echo
 
 app = typer.Typer(add_completion=False)
 asreview_app = typer.Typer(help="Files for ASReview LAB: the screening state out, its "
@@ -39,13 +40,13 @@ def prisma(
         if out:
             corpus.prisma_diagram(question, out)
     if sql:
-        typer.echo(as_script(counts.question), nl=False)
+        echo(as_script(counts.question), nl=False)
     elif as_json:
-        typer.echo(json.dumps(counts.to_dict() | ({"path": str(out)} if out else {}), indent=2))
+        echo(json.dumps(counts.to_dict() | ({"path": str(out)} if out else {}), indent=2))
     elif as_csv:
-        typer.echo(escape_frame(counts.table()).to_csv(index=False), nl=False)
+        echo(escape_frame(counts.table()).to_csv(index=False), nl=False)
     else:
-        typer.echo(format_counts(counts) + (f"\ndiagram written to {out}" if out else ""))
+        echo(format_counts(counts) + (f"\ndiagram written to {out}" if out else ""))
 
 
 @asreview_app.command("export")
@@ -56,7 +57,7 @@ def asreview_export(question: str = typer.Argument(...), path: Path = typer.Argu
     (1 included, 0 excluded, empty not screened) at title/abstract."""
     with open_corpus(db, read_only=read_only_unless_writable(db)) as corpus:
         result = corpus.export_asreview(question, path)
-    typer.echo(json.dumps(result) if as_json else
+    echo(json.dumps(result) if as_json else
                f"wrote {result['rows']} records to {result['path']}: {result['included']} "
                f"included, {result['excluded']} excluded, {result['unlabeled']} not screened")
 
@@ -75,5 +76,5 @@ def asreview_import(question: str = typer.Argument(...), path: Path = typer.Argu
     with open_corpus(db) as corpus:
         result = corpus.import_asreview(question, path, reviewer,
                                         tuple(new_reviewers or ())).to_dict()
-    typer.echo(json.dumps(result) if as_json else format_import(result) +
+    echo(json.dumps(result) if as_json else format_import(result) +
                f"; {result['unlabeled']} rows not screened in ASReview")

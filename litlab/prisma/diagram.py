@@ -127,8 +127,11 @@ def draw(c: PrismaCounts, out: Path) -> Path:
     if out.suffix.lower() not in FORMATS:
         raise LitlabError(f"cannot draw to {out.suffix or 'a file without extension'}; use "
                           f"{', '.join(FORMATS)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    from litlab.outputs import check_output_path, output_file
+
+    check_output_path(out)  # before the figure is drawn
     fig = figure(c)
-    fig.savefig(out, dpi=150 if out.suffix.lower() == ".png" else None,
-                metadata={"Date": None} if out.suffix.lower() == ".svg" else None)
+    with output_file(out) as partial:
+        fig.savefig(partial, dpi=150 if out.suffix.lower() == ".png" else None,
+                    metadata={"Date": None} if out.suffix.lower() == ".svg" else None)
     return out

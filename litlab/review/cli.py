@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from litlab.terminal import echo
 
 app = typer.Typer(add_completion=False)
 DB_OPTION = typer.Option(Path("litlab.duckdb"), "--db", help="The corpus database file.",
@@ -88,9 +89,9 @@ def review(
                                              corpus.settings.index, mode=mode, stage=stage)
             result, text = review_loop(session), None
     if as_json:
-        typer.echo(json.dumps(result, default=str))
+        echo(json.dumps(result, default=str))
     elif text:
-        typer.echo(text)
+        echo(text)
 
 
 @app.command()
@@ -111,7 +112,7 @@ def validate(
 
     with _open(db) as corpus:
         drawn = service.validate(corpus.con, run_id, sample, seed, stratify, redraw).to_dict()
-    typer.echo(json.dumps(drawn) if as_json else report.format_sample(drawn))
+    echo(json.dumps(drawn) if as_json else report.format_sample(drawn))
 
 
 def _priors(text: str) -> tuple[int, int]:
@@ -163,4 +164,4 @@ def simulate(
     else:
         report = service.simulate_file(file, settings, IndexSettings(), label_column, mode, plot,
                                        progress)
-    typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_text())
+    echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_text())

@@ -40,12 +40,21 @@ def _looks_like_a_path(value: str) -> bool:
         value.endswith((".txt", ".md", ".markdown", ".text")) or "/" in value and " " not in value)
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; criteria given as text may be longer than a file name can
+    be (ENAMETOOLONG) or hold characters no path may: then it is not a file."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def read_criteria(value: str | Path) -> str:
     """Criteria from a file (UTF-8 text) or given as text; refused when empty, binary or huge."""
     text = str(value)
     path = Path(text)
-    if isinstance(value, Path) or _looks_like_a_path(text) or path.is_file():
-        if not path.is_file():
+    if isinstance(value, Path) or _looks_like_a_path(text) or _is_file(path):
+        if not _is_file(path):
             raise LitlabError(f"no such criteria file: {path}")
         raw = path.read_bytes()
         if b"\x00" in raw[:65536]:

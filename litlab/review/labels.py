@@ -192,7 +192,7 @@ def import_reviews(con: duckdb.DuckDBPyConnection, question: str, path: Path, re
     not become a second reviewer. With ``skip_blank``, a row with an empty label is a record
     not screened yet (ASReview's layout) and is passed over. At the full-text ``stage`` an exclusion takes its reason
     from a ``reason`` column. Rows that cannot be stored are kept with their reason."""
-    from litlab.labeling.gold import match_records, read_label_file
+    from litlab.labeling.gold import match_with_reasons, read_label_file
     from litlab.review.criteria import check_reason, check_stage
 
     question = normalise_question(question)
@@ -206,14 +206,15 @@ def import_reviews(con: duckdb.DuckDBPyConnection, question: str, path: Path, re
     result, rows, rejects, now = ImportResult(question), [], [], datetime.now()
     # The file's line of each row (header on line 1), also for a table a caller filtered.
     lines = [int(i) + 2 for i in table.index]
-    for line, row, record_id in zip(lines, table.to_dict("records"), match_records(con, table)):
+    for line, row, (record_id, unmatched) in zip(lines, table.to_dict("records"),
+                                                 match_with_reasons(con, table)):
         if skip_blank and not str(row[label_column]).strip():
             result.unlabeled += 1
             continue
         label = normalise_label(row[label_column], options)
         who = str(row.get("reviewer") or "").strip() or reviewer
         if record_id is None:
-            reason = "names no record of this corpus"
+            reason = unmatched
         elif label is None:
             reason = f"label {row[label_column]!r} is not one of {'/'.join(options)}"
         elif who not in allowed:

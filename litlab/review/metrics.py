@@ -82,8 +82,12 @@ def plot_recall(curves: list[np.ndarray], n_relevant: int, title: str, path: Pat
            ylabel="relevant records found (%)", title=title)
     ax.legend(loc="center right", fontsize=7)
     fig.tight_layout()
+    from litlab.outputs import output_file
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        with output_file(path) as partial:
+            fig.savefig(partial)
+    finally:
+        plt.close(fig)
     return path

@@ -9,6 +9,7 @@ import click
 
 from litlab.review.labels import LABELS, question_options
 from litlab.review.session import Proposal, ReviewSession
+from litlab.terminal import visible
 
 KEYS = {"t": "TRUE", "f": "FALSE", "u": "UNCLEAR"}
 
@@ -41,38 +42,43 @@ def render(proposal: Proposal, counts: dict, width: int = 100) -> str:
     lines = [click.style(f"── reviewed: {counts['TRUE']} TRUE, {counts['FALSE']} FALSE, "
                          f"{counts['UNCLEAR']} UNCLEAR · {counts['left']} left{extra} ──",
                          dim=True)]
-    lines.append(click.style(f"[{proposal.record_id}] {proposal.title or '(no title)'}", bold=True))
-    meta = " | ".join(str(v) for v in (proposal.year, proposal.doi and f"doi:{proposal.doi}") if v)
+    # Record text is untrusted: its control characters are shown, never sent raw (the
+    # styles below are litlab's own).
+    lines.append(click.style(f"[{proposal.record_id}] "
+                             f"{visible(proposal.title or '(no title)', one_line=True)}", bold=True))
+    meta = " | ".join(visible(v, one_line=True) for v in
+                      (proposal.year, proposal.doi and f"doi:{proposal.doi}") if v)
     if meta:
         lines.append(meta)
     if proposal.stage == "full_text":
-        lines.append(f"full text: {proposal.pdf}" if proposal.pdf else
+        lines.append(f"full text: {visible(proposal.pdf, one_line=True)}" if proposal.pdf else
                      click.style("full text: no PDF linked", fg="red"))
-    abstract = proposal.abstract or "(no abstract)"
-    wrapped = "\n".join(textwrap.wrap(abstract, width)) if not proposal.evidence else abstract
-    lines += ["", highlight(wrapped, proposal.evidence), ""]
+    abstract = visible(proposal.abstract or "(no abstract)")
+    evidence = visible(proposal.evidence) if proposal.evidence else None
+    wrapped = "\n".join(textwrap.wrap(abstract, width)) if not evidence else abstract
+    lines += ["", highlight(wrapped, evidence), ""]
     if proposal.decisions:
-        lines.append("decisions: " + ", ".join(f"{who} {label}" for who, label in
-                                               proposal.decisions.items()))
+        lines.append("decisions: " + ", ".join(f"{visible(who, one_line=True)} {label}"
+                                               for who, label in proposal.decisions.items()))
     if proposal.llm_probabilities:
         lines.append("LLM: " + "  ".join(f"{k} {v:.2f}" for k, v in
                                          proposal.llm_probabilities.items()))
     if proposal.score is not None:
         lines.append(f"classifier score {proposal.score:+.2f} (above 0 leans TRUE)")
-    lines.append(click.style(f"chosen by: {proposal.why}", dim=True))
+    lines.append(click.style(f"chosen by: {visible(proposal.why)}", dim=True))
     if proposal.criteria:
         lines += ["", click.style("eligibility criteria:", bold=True),
-                  *("  " + line for line in proposal.criteria.splitlines())]
+                  *("  " + visible(line) for line in proposal.criteria.splitlines())]
     return "\n".join(lines)
 
 
 def ask_reason(reasons: list[str], echo, getchar) -> str | None:
     """The exclusion reason for a full-text exclusion, by number; None when the user backs out."""
-    menu = "  ".join(f"[{i + 1}] {r}" for i, r in enumerate(reasons[:9]))
+    menu = "  ".join(f"[{i + 1}] {visible(r, one_line=True)}" for i, r in enumerate(reasons[:9]))
     while True:
         echo(f"reason: {menu}  [b]ack > ", nl=False)
         key = (getchar() or "").strip().lower()[:1]
-        echo(key)
+        echo(visible(key, one_line=True))
         if key in ("b", "q"):
             return None
         if key.isdigit() and 1 <= int(key) <= min(9, len(reasons)):
@@ -106,9 +112,9 @@ def review_loop(session: ReviewSession, echo: Callable[..., None] = click.echo,
         echo(render(proposal, session.counts()))
         key = ""
         while key not in keys and key not in ("s", "q"):
-            echo(prompt(keys), nl=False)
+            echo(visible(prompt(keys), one_line=True), nl=False)
             key = (getchar() or "").strip().lower()[:1]
-            echo(key)
+            echo(visible(key, one_line=True))
         if key == "q":
             break
         if key == "s":

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from litlab.cli_common import open_corpus
+from litlab.terminal import echo
 
 topics_app = typer.Typer(help="Topics: BERTopic clusters of the corpus, named, mapped and over "
                               "time. `litlab topics --db X` fits them.")
@@ -25,7 +26,7 @@ def _out(corpus, out: Optional[Path]) -> Path:
 def _print(report, as_json: bool) -> None:
     from litlab.topics.report import format_report
 
-    typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str)
+    echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str)
                if as_json else format_report(report))
 
 
@@ -77,7 +78,7 @@ def rename(topic_id: int = typer.Argument(..., help="The topic's id."),
     """Give a topic of the latest run a name of your own."""
     with open_corpus(db) as corpus:
         result = corpus.rename_topic(topic_id, name)
-    typer.echo(json.dumps(result) if as_json else
+    echo(json.dumps(result) if as_json else
                f"topic {result['topic_id']}: {result['old_name']!r} -> {result['name']!r}")
 
 
@@ -88,7 +89,7 @@ def merge(keep: int = typer.Argument(..., help="The topic that stays."),
     """Merge topics of the latest run into one; its keywords are recomputed."""
     with open_corpus(db) as corpus:
         result = corpus.merge_topics(keep, *others)
-    typer.echo(json.dumps(result) if as_json else
+    echo(json.dumps(result) if as_json else
                f"merged {', '.join(map(str, result['merged']))} into topic {result['topic_id']} "
                f"({result['size']} records): {result['name']}; keywords: "
                f"{', '.join(result['keywords'][:8])}")

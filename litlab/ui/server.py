@@ -38,8 +38,12 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: whatever it resolves to is another machine's business
 
 
-def check_exposure(host: str, auth: str | None, no_auth: bool) -> None:
-    """Refuse to serve beyond loopback without a login, unless the user said so."""
+def check_exposure(host: str, auth: str | None, no_auth: bool, share: bool = False) -> None:
+    """Refuse to serve beyond loopback without a login, unless the user said so; a public
+    share link (reachable from the whole internet) is never served without one."""
+    if share and not auth:
+        raise LitlabError("--share publishes the corpus on a public link: give --auth "
+                          "user:password (a login); --no-auth does not apply to --share")
     if is_loopback(host) or auth:
         return
     if not no_auth:
@@ -84,7 +88,7 @@ def launch(corpus: Corpus, host: str | None = None, port: int | None = None,
     settings = dataclasses.replace(settings, **{k: v for k, v in {
         "host": host, "port": port, "max_upload_mb": max_upload_mb}.items() if v is not None})
     check_port(settings.port)
-    check_exposure(settings.host, auth, no_auth)
+    check_exposure(settings.host, auth, no_auth, share)
     credentials = parse_auth(auth)
     from litlab.ui.app import CSS, KEYS_JS, build_app
 

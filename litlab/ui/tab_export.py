@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from litlab.labeling.export import FORMATS
+from litlab.labeling.export import FORMATS, unusable_note
 from litlab.ui.context import user_errors
 from litlab.ui.views import plain
 
@@ -56,7 +56,8 @@ def build(gr, ctx):
             files.append(str(sidecar))
         return (f"**{result['rows']:,} records**, runs {', '.join(map(str, result['runs']))} "
                 f"→ `{path.name}`" + (" and the runs' provenance (JSON)" if len(files) > 1
-                                     else " (provenance in its sheet)"),
+                                     else " (provenance in its sheet)")
+                + (f"\n\n**Warning:** {unusable_note(result)}" if unusable_note(result) else ""),
                 files, preview_frame(table))
 
     go.click(export, [fmt, runs], [summary, download, preview])

@@ -39,6 +39,10 @@ def build(gr, ctx):
                     "No record matches the query.")
         else:
             note = (f"{len(frame)} records, best first ({mode}). Select one to read it.")
+        if frame.attrs.get("query_cut"):
+            cut = frame.attrs["query_cut"]
+            note += (f" The query was cut to its first {cut['used']:,} of {cut['given']:,} "
+                     "characters: search cannot use more.")
         return results_table(frame), frame, note
 
     @user_errors

@@ -17,6 +17,9 @@ class ArticleScores:
     truncated: bool = False
     method: str = "option_logprobs"  # or "generated" where a server gives no logprobs
     extra: dict = field(default_factory=dict)
+    # Questions (by index) whose answer named no option, with the answer as given: these get
+    # no label (their ``logprobs`` entry is empty).
+    unscorable: dict[int, str] = field(default_factory=dict)
 
 
 class LLMBackend(Protocol):

@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 
 from litlab.errors import LitlabError, ModelNotAvailable
 
+MAX_MODEL_LIST_BYTES = 64_000_000  # 200,000 model names are about 15 MB
+
 
 def check_url(url: str) -> str:
     """``url`` without its trailing slash, or a LitlabError when it is no http(s) address."""
@@ -24,15 +26,23 @@ def check_url(url: str) -> str:
 def served_models(client, url: str) -> list[str]:
     """The model names the server at ``url`` lists (GET /models). Raises ModelNotAvailable
     when the answer is not a model list (a wrong path, not an OpenAI-compatible server)."""
-    response = client.get(f"{url}/models")
+    import json
+
+    with client.stream("GET", f"{url}/models") as response:
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_MODEL_LIST_BYTES:
+                raise ModelNotAvailable(f"{url}: its model list is larger than "
+                                        f"{MAX_MODEL_LIST_BYTES // 10**6} MB")
+    text = bytes(body[:2000]).decode("utf-8", "replace")
     hint = "" if url.endswith("/v1") else " (does the address end in /v1?)"
     if response.status_code == 404:
         raise ModelNotAvailable(f"{url}: no model list at {url}/models (HTTP 404){hint}")
     if response.status_code >= 400:
-        raise ModelNotAvailable(f"{url}: HTTP {response.status_code} "
-                                f"{response.text[:120]}")
+        raise ModelNotAvailable(f"{url}: HTTP {response.status_code} {text[:120]}")
     try:
-        return [str(m["id"]) for m in response.json()["data"]]
+        return [str(m["id"]) for m in json.loads(bytes(body))["data"]]
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ModelNotAvailable(f"{url}: {url}/models did not answer with a model list (not "
                                 f"an OpenAI-compatible server?){hint}") from exc

@@ -19,6 +19,7 @@ elsewhere; no answer from any server for ``timeout_s`` ends the stream with
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import queue
 import re
@@ -28,11 +29,17 @@ from dataclasses import dataclass, field
 
 from litlab.errors import LitlabError
 from litlab.labeling.backends import ArticleScores
+from litlab.labeling.backends.answers import (MAX_ANSWER_BYTES, AnswerTooLarge, MalformedAnswer,
+                                              answer_text, check_logprobs, option_scores,
+                                              read_limited)
 from litlab.labeling.prompts import Question, messages
 
 TOP_LOGPROBS = 20
 CHARS_PER_TOKEN = 4  # servers count tokens; article text is cut at ~4 characters a token
 MAX_BACKOFF_S = 30.0
+# A run whose every request fails (HTTP 500, HTML, empty choices) pauses after this long
+# without one success, whatever the concurrency (each request's own retries would take hours).
+FAILING_FOR_S = 30.0
 
 
 class BackendUnavailable(LitlabError):
@@ -99,27 +106,6 @@ class ServerPool:
         server.done += 1
 
 
-def option_scores(choice: dict, question: Question) -> tuple[list[float], str]:
-    """Per-option log-probabilities from the first answer token's top log-probabilities, or,
-    from a server that gives none, the answer text parsed (method ``generated``)."""
-    content = (choice.get("logprobs") or {}).get("content") or []
-    if content and content[0].get("top_logprobs"):
-        top = {t["token"].strip().lower(): t["logprob"] for t in content[0]["top_logprobs"]}
-        floor = min(top.values()) - 1.0  # an option outside the top list: below all of them
-        scores = []
-        for option in question.options:
-            matches = [lp for tok, lp in top.items() if tok and option.lower().startswith(tok)]
-            scores.append(max(matches) if matches else floor)
-        return scores, "option_logprobs"
-    text = ((choice.get("message") or {}).get("content") or "").strip().lower()
-    options = [o.lower() for o in question.options]
-    picked = next((i for i, o in enumerate(options) if text.startswith(o)), None)
-    if picked is None and text:  # the answer was cut by max_tokens: a unique prefix
-        prefixes = [i for i, o in enumerate(options) if o.startswith(text)]
-        picked = prefixes[0] if len(prefixes) == 1 else None
-    return [0.0 if i == picked else -math.inf for i in range(len(options))], "generated"
-
-
 class ScoreStream:
     """Articles in, per-article scores out, ``concurrency`` requests in flight."""
 
@@ -130,6 +116,9 @@ class ScoreStream:
         self.concurrency, self.timeout_s, self.retries = concurrency, timeout_s, retries
         self.headers = headers
         self.in_flight = self.done = self.retried = self.failed = 0
+        self.failing_since: float | None = None  # the first failure after the last success
+        self.failures_since_success = 0
+        self.last_error = ""
         # Until a server shows it returns log-probabilities, ask for a few tokens of text
         # (enough to parse an answer); after that one token is all scoring needs.
         self.max_tokens = 4
@@ -201,17 +190,31 @@ class ScoreStream:
         except Exception as exc:  # an answer of a shape no server should send
             self._results.put(("error", BackendUnavailable(f"{type(exc).__name__}: {exc}")))
             return
-        method = "generated" if any(m == "generated" for _, m, _ in answers) else "option_logprobs"
-        read = min(n for _, _, n in answers)
+        method = "generated" if any(m == "generated" for _, m, _, _ in answers) else "option_logprobs"
+        read = min(n for _, _, n, _ in answers)
+        unscorable = {qi: answer for qi, (scores, _, _, answer) in enumerate(answers)
+                      if scores is None}
         self._results.put(("ok", (key, ArticleScores(
-            [s for s, _, _ in answers], read // CHARS_PER_TOKEN, len(text) > read,
-            method, {"ms": 1000 * (time.perf_counter() - began)}))))
+            [s if s is not None else [] for s, _, _, _ in answers], read // CHARS_PER_TOKEN,
+            len(text) > read, method, {"ms": 1000 * (time.perf_counter() - began)},
+            unscorable))))
 
-    async def _ask(self, article: str, question: Question) -> tuple[list[float], str, int]:
-        """Scores, method and the characters of article the server could take."""
+    async def _ask(self, article: str, question: Question
+                   ) -> tuple[list[float] | None, str, int, str]:
+        """Scores (None: unscorable), method, the characters of article the server could
+        take, and the answer (kept when unscorable). An answer naming no option is asked
+        once more with the prompt that insists on one option."""
+        scores, method, chars, choice = await self._ask_once(article, question, strict=False)
+        if scores is None:
+            scores, method, chars, choice = await self._ask_once(article[:chars], question,
+                                                                 strict=True)
+        return scores, method, chars, (answer_text(choice) if scores is None else "")
+
+    async def _ask_once(self, article: str, question: Question, strict: bool):
         while True:
             async with self._slots:
-                payload = {"model": self.model, "messages": messages(article, question.block()),
+                payload = {"model": self.model,
+                           "messages": messages(article, question.block(strict=strict)),
                            "max_tokens": self.max_tokens, "temperature": 0.0, "logprobs": True,
                            "top_logprobs": TOP_LOGPROBS,
                            # llama.cpp's server keeps the shared prefix (the article) in its
@@ -226,9 +229,18 @@ class ScoreStream:
                                              f"{len(article)} characters of article: {exc}")
                     article = article[: len(article) // 2]
         scores, method = option_scores(choice, question)
-        if method == "option_logprobs":
+        if method == "option_logprobs" and scores is not None:
             self.max_tokens = 1
-        return scores, method, len(article)
+        return scores, method, len(article), choice
+
+    async def _fetch(self, url: str, payload: dict) -> tuple[int, bytes]:
+        """POST, reading at most MAX_ANSWER_BYTES of the answer."""
+        request = self.client.build_request("POST", url, json=payload)
+        response = await self.client.send(request, stream=True)
+        try:
+            return response.status_code, await read_limited(response, MAX_ANSWER_BYTES)
+        finally:
+            await response.aclose()
 
     async def _post(self, payload: dict) -> dict:
         import httpx
@@ -241,38 +253,46 @@ class ScoreStream:
                 continue
             if not server.in_flight:  # silence while it had nothing to do is not its fault
                 server.last_answer = time.monotonic()
+            if not self.in_flight:  # nor silence while every request waited out a back-off
+                self.last_answer = time.monotonic()
             server.in_flight += 1
             self.in_flight += 1
-            post = asyncio.ensure_future(self.client.post(f"{server.url}/chat/completions",
-                                                          json=payload))
+            post = asyncio.ensure_future(self._fetch(f"{server.url}/chat/completions", payload))
             server.posts.add(post)
             try:
                 try:
-                    response = await post
+                    status, body = await post
                 except asyncio.CancelledError:
                     if asyncio.current_task().cancelling():  # the stream is closing
                         raise
                     raise httpx.ReadTimeout("cancelled by the watchdog") from None
                 self.last_answer = server.last_answer = time.monotonic()
-                if response.status_code == 429 or response.status_code >= 500:
-                    error = f"HTTP {response.status_code}: {response.text[:200]}"
-                elif response.status_code in (400, 413) and \
-                        CONTEXT_TOO_LONG.search(response.text[:2000]):
-                    raise ContextTooLong(f"{server.url}: {response.text[:200]}")
-                elif response.status_code >= 400:  # a request this server will never accept
+                text = body[:2000].decode("utf-8", "replace")
+                if status == 429 or status >= 500:
+                    error = f"HTTP {status}: {text[:200]}"
+                elif status in (400, 413) and CONTEXT_TOO_LONG.search(text):
+                    raise ContextTooLong(f"{server.url}: {text[:200]}")
+                elif status >= 400:  # a request this server will never accept
                     raise LitlabError(f"{server.url} refused the request: HTTP "
-                                      f"{response.status_code} {response.text[:200]}")
+                                      f"{status} {text[:200]}")
                 else:
                     try:
-                        choice = response.json()["choices"][0]
+                        choice = json.loads(body)["choices"][0]
                         if not isinstance(choice, dict):
                             raise TypeError
+                        check_logprobs(choice)
+                    except MalformedAnswer as exc:
+                        error = f"malformed answer ({exc})"
                     except (ValueError, KeyError, IndexError, TypeError):
-                        error = f"malformed answer (not an OpenAI chat completion): {response.text[:120]!r}"
+                        error = f"malformed answer (not an OpenAI chat completion): {text[:120]!r}"
                     else:
                         self.pool.succeeded(server)
                         self.done += 1
+                        self.failing_since, self.failures_since_success = None, 0
                         return choice
+            except AnswerTooLarge as exc:
+                self.last_answer = server.last_answer = time.monotonic()
+                error = str(exc)
             except httpx.TimeoutException:
                 error = f"no answer within {self.timeout_s:.0f} s"
             except httpx.HTTPError as exc:  # refused, reset: the server's state is known
@@ -285,6 +305,10 @@ class ScoreStream:
                 server.in_flight -= 1
                 self.in_flight -= 1
             self.pool.failed(server, error)
+            self.last_error = f"{server.url}: {error}"
+            self.failures_since_success += 1
+            if self.failing_since is None:
+                self.failing_since = time.monotonic()
             avoid.add(server.url)
             attempt += 1
             if attempt > self.retries:
@@ -319,9 +343,17 @@ class ScoreStream:
                 item = self._results.get_nowait()
         except queue.Empty:
             pass
+        failing = self.failing_since is not None and \
+            self.failures_since_success > self.retries and \
+            time.monotonic() - self.failing_since > min(FAILING_FOR_S, 2 * self.timeout_s)
+        if not ready and failing:
+            raise BackendUnavailable(f"every request failed for "
+                                     f"{time.monotonic() - self.failing_since:.0f} s "
+                                     f"({self.failures_since_success} failures, no answer "
+                                     f"usable); the last: {self.last_error}")
         # The watchdog (every second at most) acts first: a margin so that it has.
         stalled = time.monotonic() - self.last_answer > self.timeout_s + 1.5
-        if not ready and self._tasks and stalled:
+        if not ready and self._tasks and self.in_flight and stalled:
             urls = ", ".join(s.url for s in self.pool.servers)
             raise BackendUnavailable(f"no answer from {urls} in {self.timeout_s:.0f} s: it "
                                      "accepts connections but does not respond (hung or "
@@ -329,8 +361,11 @@ class ScoreStream:
         return ready
 
     def status(self) -> str:
-        return (f"in flight {self.in_flight}, done {self.done}, retried {self.retried}, "
+        line = (f"in flight {self.in_flight}, done {self.done}, retried {self.retried}, "
                 f"failed {self.failed}")
+        if self.failures_since_success:
+            line += f"; failing: {self.last_error[:80]}"
+        return line
 
     def close(self) -> None:
         if self._thread.is_alive():

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from litlab.errors import LitlabError, ModelNotAvailable
 from litlab.labeling.backends import ArticleScores
-from litlab.labeling.backends.serving import CHARS_PER_TOKEN, TOP_LOGPROBS, option_scores
+from litlab.labeling.backends.answers import answer_text, option_scores
+from litlab.labeling.backends.serving import CHARS_PER_TOKEN, TOP_LOGPROBS
 from litlab.labeling.prompts import Question, messages
 
 EXTRA = "pip install 'litlab[vllm]'"
@@ -76,9 +77,13 @@ class VLLMBackend:
             answers = [option_scores(self._choice(outputs[a * len(questions) + qi]), q)
                        for qi, q in enumerate(questions)]
             method = "generated" if any(m == "generated" for _, m in answers) else "option_logprobs"
-            results.append(ArticleScores([s for s, _ in answers],
+            # No retry here: greedy decoding of the same prompt gives the same answer again.
+            unscorable = {qi: answer_text(self._choice(outputs[a * len(questions) + qi]))
+                          for qi, (s, _) in enumerate(answers) if s is None}
+            results.append(ArticleScores([s or [] for s, _ in answers],
                                          min(len(article), self.max_chars) // CHARS_PER_TOKEN,
-                                         len(article) > self.max_chars, method))
+                                         len(article) > self.max_chars, method,
+                                         unscorable=unscorable))
         return results
 
     def generate(self, prompt: str, max_tokens: int = 200) -> str:
