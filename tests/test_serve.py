@@ -91,7 +91,7 @@ def test_a_hung_server_beside_a_live_one_is_taken_out(llama_server, demo_db):
     try:
         out = run_cli("label", QUESTION, "--db", demo_db, "--backend", "openai", "--llm",
                       "smollm2", "--base-url", hung.url, "--base-url", llama_server.url,
-                      "--limit", 3, "--scope", "abstract", "--timeout", 6, "--concurrency", 4)
+                      "--limit", 3, "--scope", "abstract", "--timeout", 30, "--concurrency", 4)
     finally:
         hung.close()
     assert out.exit_code == 0, out.output

@@ -9,6 +9,7 @@ parsed answer is recorded as method ``generated``.
 """
 from __future__ import annotations
 
+import json
 import time
 
 from litlab.errors import LitlabError
@@ -76,13 +77,16 @@ class OpenAICompatibleBackend:
             for attempt in range(self.retries + 1):
                 url = self.base_urls[attempt % len(self.base_urls)]
                 try:
-                    response = client.post(f"{url}/chat/completions", json=payload)
-                    if response.status_code < 500 and response.status_code != 429:
-                        if response.status_code >= 400:
-                            raise LitlabError(f"{url} refused the request: "
-                                              f"{response.status_code} {response.text[:200]}")
-                        return response.json()["choices"][0]["message"]["content"]
-                    error = f"HTTP {response.status_code}: {response.text[:200]}"
+                    status, body = _post_limited(client, f"{url}/chat/completions", payload)
+                    text = body[:2000].decode("utf-8", "replace")
+                    if status < 500 and status != 429:
+                        if status >= 400:
+                            raise LitlabError(f"{url} refused the request: {status} {text[:200]}")
+                        answer = json.loads(body)["choices"][0]["message"]["content"]
+                        if not isinstance(answer, str):
+                            raise TypeError(f"an answer that is not text: {str(answer)[:80]}")
+                        return answer
+                    error = f"HTTP {status}: {text[:200]}"
                 except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
                     error = f"{type(exc).__name__}: {exc}"
                 if attempt < self.retries:
@@ -90,3 +94,16 @@ class OpenAICompatibleBackend:
                     delay = min(delay * 2, MAX_BACKOFF_S)
         raise BackendUnavailable(f"{', '.join(self.base_urls)} failed {self.retries + 1} times "
                                  f"({error})")
+
+
+def _post_limited(client, url: str, payload: dict) -> tuple[int, bytes]:
+    """POST and read at most MAX_ANSWER_BYTES of the answer (a ValueError past it)."""
+    from litlab.labeling.backends.answers import MAX_ANSWER_BYTES
+
+    with client.stream("POST", url, json=payload) as response:
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_ANSWER_BYTES:
+                raise ValueError(f"an answer larger than {MAX_ANSWER_BYTES // 10**6} MB")
+        return response.status_code, bytes(body)

@@ -118,6 +118,7 @@ class ScoreStream:
         self.in_flight = self.done = self.retried = self.failed = 0
         self.failing_since: float | None = None  # the first failure after the last success
         self.failures_since_success = 0
+        self.timed_out = False  # the last failure was silence, not an answer
         self.last_error = ""
         # Until a server shows it returns log-probabilities, ask for a few tokens of text
         # (enough to parse an answer); after that one token is all scoring needs.
@@ -253,7 +254,8 @@ class ScoreStream:
                 continue
             if not server.in_flight:  # silence while it had nothing to do is not its fault
                 server.last_answer = time.monotonic()
-            if not self.in_flight:  # nor silence while every request waited out a back-off
+            if not self.in_flight and not self.timed_out:
+                # Nor silence while every request waited out a back-off after answers.
                 self.last_answer = time.monotonic()
             server.in_flight += 1
             self.in_flight += 1
@@ -267,6 +269,7 @@ class ScoreStream:
                         raise
                     raise httpx.ReadTimeout("cancelled by the watchdog") from None
                 self.last_answer = server.last_answer = time.monotonic()
+                self.timed_out = False
                 text = body[:2000].decode("utf-8", "replace")
                 if status == 429 or status >= 500:
                     error = f"HTTP {status}: {text[:200]}"
@@ -292,11 +295,14 @@ class ScoreStream:
                         return choice
             except AnswerTooLarge as exc:
                 self.last_answer = server.last_answer = time.monotonic()
+                self.timed_out = False
                 error = str(exc)
             except httpx.TimeoutException:
+                self.timed_out = True
                 error = f"no answer within {self.timeout_s:.0f} s"
             except httpx.HTTPError as exc:  # refused, reset: the server's state is known
                 self.last_answer = time.monotonic()
+                self.timed_out = False
                 error = f"{type(exc).__name__}: {exc}"
             finally:
                 server.posts.discard(post)
@@ -353,7 +359,9 @@ class ScoreStream:
                                      f"usable); the last: {self.last_error}")
         # The watchdog (every second at most) acts first: a margin so that it has.
         stalled = time.monotonic() - self.last_answer > self.timeout_s + 1.5
-        if not ready and self._tasks and self.in_flight and stalled:
+        # Silence counts while requests are on the wire, or wait after a time-out; not while
+        # they wait out a back-off after answers (malformed ones: those pause by themselves).
+        if not ready and self._tasks and (self.in_flight or self.timed_out) and stalled:
             urls = ", ".join(s.url for s in self.pool.servers)
             raise BackendUnavailable(f"no answer from {urls} in {self.timeout_s:.0f} s: it "
                                      "accepts connections but does not respond (hung or "
