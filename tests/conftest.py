@@ -44,6 +44,15 @@ def ingest(corpus):
     return run
 
 
+@pytest.fixture
+def demo_db(tmp_path):
+    """A fresh corpus of the demo's Scopus export (not indexed), for tests that label it."""
+    db = tmp_path / "demo.duckdb"
+    with litlab.open(db) as corpus:
+        corpus.ingest([DEMO / "scopus_demo.csv"])
+    return db
+
+
 @pytest.fixture(scope="session")
 def scisci():
     if not (SCISCI / "science_of_science.csv").exists():

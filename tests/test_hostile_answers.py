@@ -25,14 +25,6 @@ QUESTION = "Does the article use bibliometric analysis?"
 GOOD = logprobs_answer([("TRUE", -0.2), ("FALSE", -1.9), ("UNCLEAR", -3.5)])
 
 
-@pytest.fixture
-def demo_db(tmp_path):
-    db = tmp_path / "hostile.duckdb"
-    with litlab.open(db) as corpus:
-        corpus.ingest([DEMO / "scopus_demo.csv"])
-    return db
-
-
 def user_text(body: dict) -> str:
     return body["messages"][-1]["content"]
 

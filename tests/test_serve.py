@@ -15,20 +15,12 @@ import time
 import pytest
 
 import litlab
-from conftest import DEMO, free_port, run_cli
+from conftest import free_port, run_cli
 from litlab.errors import LitlabError
 from litlab.settings import Settings
 from servers import CannedServer, LlamaServer, SilentServer, chat_answer
 
 QUESTION = "Does the article use bibliometric analysis?"
-
-
-@pytest.fixture
-def demo_db(tmp_path):
-    db = tmp_path / "serve.duckdb"
-    with litlab.open(db) as corpus:
-        corpus.ingest([DEMO / "scopus_demo.csv"])
-    return db
 
 
 def served(url, **extra) -> Settings:
@@ -158,7 +150,7 @@ def test_server_killed_mid_run_then_resume_alone_labels_every_record_once(tmp_pa
     proc = subprocess.Popen(
         [sys.executable, "-m", "litlab", "label", QUESTION, "--db", str(demo_db), "--backend",
          "openai", "--llm", "smollm2", "--base-url", server.url, "--limit", str(n), "--scope",
-         "abstract", "--concurrency", "2", "--timeout", "10"],
+         "abstract", "--concurrency", "2", "--timeout", "120"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         from test_label_resume import wait_for

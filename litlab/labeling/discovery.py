@@ -13,7 +13,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from litlab.errors import LitlabError, ModelNotAvailable
+from litlab.errors import ModelNotAvailable
 
 OLLAMA_DEFAULT = "http://127.0.0.1:11434"
 PROBE_TIMEOUT_S = 1.0  # a local service that has not answered in a second is not there
