@@ -86,10 +86,11 @@ def test_dsl_agrees_with_ppi_python_on_a_simple_random_sample():
         exact = family == "logistic" or design.shape[1] == 1
         assert fixed.coef == pytest.approx(np.atleast_1d(theirs), abs=1e-6 if exact else 0.02)
         # Cross-fitted DSL beside power-tuned PPI++ (the package's intervals): within a
-        # fraction of a standard error, DSL's recalibration a little narrower.
+        # fraction of a standard error. DSL's interval is narrower: it is for this corpus
+        # (design-based, 10% of it reviewed), PPI++'s for a superpopulation.
         dsl, ppi = (ESTIMATORS.create(name).estimate(problem) for name in ("dsl", "ppi"))
         assert np.all(np.abs(dsl.coef - ppi.coef) < 0.75 * ppi.se)
-        assert np.all((dsl.se / ppi.se > 0.8) & (dsl.se / ppi.se < 1.1))
+        assert np.all((dsl.se / ppi.se > 0.7) & (dsl.se / ppi.se < 1.0))
 
 
 def test_validate_stratifies_by_year_and_stores_inclusion_probabilities(demo, truth):

@@ -31,10 +31,12 @@ def _expit(eta: np.ndarray) -> np.ndarray:
 
 
 def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, family: str = "linear",
-        iterations: int = 100) -> Fit:
+        iterations: int = 100, meat: tuple[np.ndarray, np.ndarray] | None = None) -> Fit:
     """Solve sum w_i x_i (y_i - mu(x_i b)) = 0 (identity or logit link) and return b with
-    sandwich standard errors. Columns without support (all zero where w > 0) and a fit that
-    does not converge (separation) give NaN rather than a made-up number."""
+    sandwich standard errors. ``meat`` = (c, r) replaces the middle of the sandwich by
+    sum c_i r_i^2 x_i x_i' (default c = w^2, r = y - mu): a design-based variance passes
+    c = (1 - pi) / pi^2 on the reviewed rows. Columns without support (all zero where w > 0)
+    and a fit that does not converge (separation) give NaN rather than a made-up number."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     w = np.ones(len(y)) if w is None else np.asarray(w, dtype=float)
@@ -72,7 +74,8 @@ def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, family: str =
     else:
         raise ValueError(f"unknown family {family!r}")
     A = Z.T @ ((w * slope)[:, None] * Z)
-    score = Z * (w * (y - mu))[:, None]
+    factor, residual = meat if meat is not None else (w ** 2, y - mu)
+    score = Z * (np.sqrt(np.clip(factor, 0, None)) * residual)[:, None]
     try:
         inverse = np.linalg.inv(A)
     except np.linalg.LinAlgError:
