@@ -111,7 +111,8 @@ def estimate_shares(con: duckdb.DuckDBPyConnection, question: str, run_id: int |
     reviewed = {g: int(((groups == g) & table.sampled).sum()) for g in names}
     empty = [g for g in names if not reviewed[g]]
     if empty and not skip_empty:
-        shown = ", ".join(f"{g} ({counts[g]} records)" for g in empty[:6])
+        shown = ", ".join(f"{g} ({counts[g]} record{'s' if counts[g] > 1 else ''})"
+                          for g in empty[:6])
         raise LitlabError(
             f"no reviewed record in {len(empty)} group{'s' if len(empty) > 1 else ''} of {by}: "
             f"{shown}{' ...' if len(empty) > 6 else ''}; their share cannot be corrected: "

@@ -111,8 +111,8 @@ def estimation_table(con: duckdb.DuckDBPyConnection, run_id: int, option: str
     run's facts (question, options, backend, design, drawn, reviewed)."""
     from litlab.review.validation import sample_of
 
-    question, options, backend, status = con.execute(
-        "SELECT question, options, backend, status FROM label_runs WHERE run_id = ?",
+    question, options, backend, status, name = con.execute(
+        "SELECT question, options, backend, status, name FROM label_runs WHERE run_id = ?",
         [run_id]).fetchone()
     if status != "done":
         raise LitlabError(f"run {run_id} is {status}: finish it first (`litlab label --resume "
@@ -139,6 +139,8 @@ def estimation_table(con: duckdb.DuckDBPyConnection, run_id: int, option: str
     reviewed = done.groupby("stratum").size()
     pi = done.stratum.map(reviewed / size)
     table = covariates(con, labels.record_id.tolist()).merge(labels, on="record_id")
+    same = [c for c in table.columns if c == f"label_{name}"]  # this question's own labels
+    table = table.drop(columns=same)
     table["label"] = (table.pop("label") == option).astype(float)
     table["surrogate"] = [float(p[at]) if p is not None and len(p) > at else np.nan
                           for p in table.pop("probabilities")]

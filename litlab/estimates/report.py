@@ -39,6 +39,10 @@ def format_result(result) -> str:
                      "this many more records of: " + ", ".join(
                          f"{r['group']} {r['more_for_width']}" for r in short[:12])
                      + (" ..." if len(short) > 12 else ""))
+    if any(row[role]["estimate"] is None for row in result.rows for role in
+           ("naive", "classical", "corrected")):
+        lines.append("n/a: no finite estimate here (a covariate level whose records are all "
+                     "one label, which a logistic fit cannot fit, or too few reviewed records)")
     if result.skipped:
         lines.append("left out (no reviewed record): " + ", ".join(
             f"{s['group']} ({s['n_records']} records)" for s in result.skipped))
