@@ -188,8 +188,8 @@ def test_bad_input_is_one_line_and_exit_2(demo, truth):
     assert "asks 'Is it about proteins?'" in refused("estimate", QUESTION, "--run", other)
     demo.validate(run_id, 30, seed=1)
     _review_sample(demo, run_id, truth)
-    assert "formula '~ year + colour' names an unknown column 'colour'" in refused("regress", QUESTION, "~ year + colour",
-                                                  "--run", run_id)
+    assert "formula '~ year + colour' names an unknown column 'colour'" in refused(
+        "regress", QUESTION, "~ year + colour", "--run", run_id)
     assert "columns: year" in refused("regress", QUESTION, "~ year + colour", "--run", run_id)
     message = refused("estimate", QUESTION, "--run", run_id, "--by", "source")
     assert "no reviewed record in" in message and "--stratify source --redraw" in message

@@ -76,7 +76,8 @@ def design_of(strata: pd.Series) -> str:
     if names == {"all"}:
         return "simple random"
     fields = {s.split("=", 1)[0] for s in names if "=" in s}
-    return f"stratified by {fields.pop() if len(fields) == 1 and all('=' in s for s in names) else 'label'}"
+    by_field = len(fields) == 1 and all("=" in s for s in names)
+    return f"stratified by {fields.pop() if by_field else 'label'}"
 
 
 def resolve_run(con: duckdb.DuckDBPyConnection, question: str, run_id: int | None) -> int:
