@@ -166,8 +166,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=500)
     parser.add_argument("--out", type=Path, default=None, help="Write every figure as JSON.")
+    parser.add_argument("--only", choices=["nagtegaal", "scisci"], default=None)
     args = parser.parse_args()
     configs = [(nagtegaal, (20, 100), (100, 300)), (scisci, (20, 50), (30, 60))]
+    configs = [c for c in configs if args.only in (None, c[0].__name__)]
     results = []
     print(f"{args.reps} validation samples per row; coverage of 95% intervals (target 93-97% "
           "for DSL / PPI++), bias, RMSE, mean width; ratio = median corrected width / classical "

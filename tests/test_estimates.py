@@ -198,3 +198,12 @@ def test_bad_input_is_one_line_and_exit_2(demo, truth):
     assert "unknown estimators 'magic'" in refused("estimate", QUESTION, "--run", run_id,
                                                    "--estimator", "magic")
     _clear(demo)
+
+
+def test_a_group_reviewed_in_full_is_known_exactly_by_every_corrected_estimator():
+    y = np.array([1.0, 0.0, 1.0, 0.0, 0.0])
+    problem = Problem(np.ones((5, 1)), ["share"], np.zeros(5), np.full(5, 0.3),
+                      np.ones(5, bool), np.ones(5), y)
+    for name in ("classical", "dsl", "ppi"):
+        e = ESTIMATORS.create(name).estimate(problem)
+        assert e.coef[0] == pytest.approx(0.4) and e.ci[0].tolist() == pytest.approx([0.4, 0.4])

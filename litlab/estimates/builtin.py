@@ -177,6 +177,10 @@ class PPI:
         s, u = problem.sampled, ~problem.sampled
         Y, Yhat, Yhat_u = problem.y[s], problem.surrogate[s], problem.surrogate[u]
         d = problem.X.shape[1]
+        if not u.any():  # every record reviewed: the reviews are the answer
+            return _estimate(self.name, fit(problem.X, problem.y, family=problem.family,
+                                            meat=(np.zeros(len(Y)), np.zeros(len(Y)))),
+                             problem)
         try:
             if d == 1 and np.all(problem.X == 1) and problem.family == "linear":
                 low, high = ppi_py.ppi_mean_ci(Y, Yhat, Yhat_u, alpha=0.05)
@@ -186,7 +190,7 @@ class PPI:
             else:
                 low, high = ppi_py.ppi_logistic_ci(problem.X[s], Y, Yhat, problem.X[u],
                                                    Yhat_u, alpha=0.05)
-        except (np.linalg.LinAlgError, ValueError):  # a sample that cannot identify them
+        except (np.linalg.LinAlgError, ValueError, ZeroDivisionError):  # cannot identify them
             low = high = np.full(d, np.nan)
         low, high = np.atleast_1d(low).astype(float), np.atleast_1d(high).astype(float)
         coef, se = (low + high) / 2, (high - low) / (2 * Z95)
