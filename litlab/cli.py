@@ -138,6 +138,8 @@ app.add_typer(_prisma_commands)
 app.add_typer(asreview_app, name="asreview")
 from litlab.topics.cli import topics_app  # noqa: E402 (typer only; the work loads lazily)
 app.add_typer(topics_app, name="topics")
+from litlab.estimates.cli import app as _estimate_commands  # noqa: E402 (typer only)
+app.add_typer(_estimate_commands)
 
 
 @app.command()

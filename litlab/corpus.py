@@ -253,7 +253,7 @@ class Corpus(SystematicReview):
         return service.review_session(self.con, question, settings, self.settings.index,
                                       source=source, stage=stage)
 
-    def validate(self, run_id: int, n: int, seed: int | None = None, stratify: bool = False,
+    def validate(self, run_id: int, n: int, seed: int | None = None, stratify: bool | str = False,
                  redraw: bool = False):
         """Draw ``n`` of a finished run's records at random into the review queue; once
         reviewed, ``evaluate(run_id)`` reports agreement and corrected shares with 95% CIs."""

@@ -346,6 +346,38 @@ def test_validate_a_run_blind_and_read_the_estimates(page, served):
     assert set(corpus.reviews(QUESTION).reviewer) >= {"zoe"}
 
 
+def test_estimates_tab_shows_shares_three_ways_and_refuses_a_bad_formula(page, served):
+    from conftest import demo_truth
+    from litlab.review.labels import add_review
+
+    corpus = served[0].corpus
+    truth = demo_truth(corpus)
+    for record_id in sorted(truth)[-30:]:
+        add_review(corpus.con, QUESTION, record_id, "TRUE" if truth[record_id] else "FALSE",
+                   "ana")
+    run = corpus.label_from_reviews(QUESTION)
+    corpus.validate(run.run_id, 40, seed=3)
+    for (record_id,) in corpus.con.execute("SELECT record_id FROM validation_samples WHERE "
+                                           "run_id = ?", [run.run_id]).fetchall():
+        add_review(corpus.con, QUESTION, record_id, "TRUE" if truth[record_id] else "FALSE",
+                   "ana")
+    page.reload()
+    page.locator("#ll-header").wait_for()
+    open_tab(page, "Estimates")
+    page.locator("#ll-est-question input").fill(QUESTION)
+    page.locator("#ll-est-run input").fill(str(run.run_id))
+    page.locator("#ll-est-go").click()
+    page.locator("#ll-est-methods").get_by_text("We estimated the share").wait_for()
+    assert "PPI++" in page.locator("#ll-est-methods").inner_text()
+    page.locator("#ll-est-plot img").wait_for()
+    table = page.locator("#ll-est-table").text_content()  # filled by the same event
+    assert all(role in table for role in ("naive", "classical", "corrected"))
+    page.locator("#ll-est-formula textarea").fill("~ year + colour")
+    page.locator("#ll-est-regress").click()
+    assert "names an unknown column 'colour'" in toast(page, "unknown column")
+    shot(page, "estimates")
+
+
 def test_topics_tab_shows_the_map_and_renames_a_topic(page, served):
     open_tab(page, "Topics")
     page.locator("#ll-topic-map .js-plotly-plot").first.wait_for()

@@ -77,7 +77,7 @@ def validation_sentences(run: dict, source: str) -> str:
     if not v or "agreement" not in v:
         return ""
     a = v["agreement"]
-    design = "stratified by label" if v["stratified"] else "simple random"
+    design = v.get("design") or ("stratified by label" if v["stratified"] else "simple random")
     options = ["TRUE"] if "TRUE" in run["options"] else list(run["options"])
     return " ".join([
         f"A {design} sample of {v['drawn']} articles (seed {v['seed']}) was reviewed "

@@ -99,8 +99,10 @@ def validate(
     run_id: int = typer.Argument(..., help="The label run to validate."),
     sample: int = typer.Option(..., "--sample", help="How many of its records to draw."),
     db: Path = DB_OPTION,
-    stratify: bool = typer.Option(False, "--stratify", help="Equal numbers per label (rare "
-                                  "labels measured better); weighted in the estimates."),
+    stratify: Optional[str] = typer.Option(None, "--stratify", help="label | year | type | "
+                                           "source | language | open_access | topic: equal "
+                                           "numbers per stratum (rare labels, thin years "
+                                           "measured better); weighted in the estimates."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the draw."),
     redraw: bool = typer.Option(False, "--redraw", help="Replace the run's sample (reviews "
                                 "are kept)."),

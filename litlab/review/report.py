@@ -58,7 +58,7 @@ def format_disagreements(frame) -> str:
 
 
 def format_sample(sample: dict) -> str:
-    strata = ("; by label: " + ", ".join(f"{s} {k} of {n}" for s, (k, n) in
+    strata = (f"; by {sample.get('stratified_by') or 'label'}: " + ", ".join(f"{s} {k} of {n}" for s, (k, n) in
                                          sample["strata"].items())) if sample["stratified"] else ""
     return (f"drew {sample['drawn']} of run {sample['run_id']}'s {sample['population']:,} "
             f"records at random (seed {sample['seed']}){strata}. They come first in "
@@ -69,7 +69,8 @@ def format_sample(sample: dict) -> str:
 def format_validation(report: dict) -> list[str]:
     """The validation part of `litlab evaluate`."""
     a = report["agreement"]
-    kind = "stratified by label" if report["stratified"] else "simple random"
+    kind = report.get("design") or ("stratified by label" if report["stratified"]
+                                    else "simple random")
     lines = [f"validation sample ({kind}, seed {report['seed']}): {report['reviewed']} of "
              f"{report['drawn']} reviewed"
              + (f", {report['disputed']} disputed (not counted until settled)"
@@ -96,7 +97,8 @@ def estimate_sentence(report: dict, option: str, question: str, source: str) -> 
             f"{_pct(s['ci'][1])}) of the {report['n_labels']:,} articles are {option} for "
             f"\u201c{question}\u201d, from {report['n_labels']:,} {source} labels corrected by "
             f"{s['n_reviewed']} reviewed at random (difference estimator"
-            + (", stratified by label" if report["stratified"] else "") + ").")
+            + (f", {report.get('design') or 'stratified by label'}" if report["stratified"]
+               else "") + ").")
 
 
 def format_stopping(status: dict) -> str:

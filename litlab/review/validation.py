@@ -1,9 +1,11 @@
 """Validation samples: records of a finished run drawn at random into the review queue, and
 what their reviews tell about the whole run (agreement with intervals, corrected shares).
 
-A sample is drawn once per run (seeded), simple random or stratified by the run's label
-(equal numbers per label where the strata allow, which measures rare labels better). Each
-sampled record keeps its inclusion probability, so estimates weight it correctly. While a
+A sample is drawn once per run (seeded), simple random or stratified by the run's label or
+a record field such as the year (equal numbers per stratum where the strata allow, which
+measures rare labels and thin years better). Each sampled record keeps its inclusion
+probability, so estimates weight it correctly. A label stratum is stored as the label; a field
+stratum as ``FIELD=VALUE`` (``year=2015``), which tells the design without a schema change. While a
 sample is reviewed the model's label is hidden from the reviewer.
 """
 from __future__ import annotations
@@ -30,6 +32,7 @@ class DrawnSample:
     strata: dict  # stratum -> [drawn, size]
     seed: int
     stratified: bool
+    stratified_by: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -62,9 +65,10 @@ def _allocate(sizes: dict, n: int) -> dict:
 
 
 def draw(con: duckdb.DuckDBPyConnection, run_id: int, n: int, seed: int = 20261130,
-         stratify: bool = False, redraw: bool = False) -> DrawnSample:
+         stratify: bool | str | None = False, redraw: bool = False) -> DrawnSample:
     """Draw ``n`` of the run's labeled records into the review queue (one sample per run;
-    ``redraw`` replaces it, keeping every review already made)."""
+    ``redraw`` replaces it, keeping every review already made). ``stratify``: False (simple
+    random), True or 'label' (by the run's label), or a field: year, type, source, ..."""
     question, _, status, _ = _run(con, run_id)
     if status != "done":
         raise LitlabError(f"run {run_id} is {status}: finish it first (`litlab label --resume "
@@ -83,9 +87,17 @@ def draw(con: duckdb.DuckDBPyConnection, run_id: int, n: int, seed: int = 202611
                           f"(drawn {existing[1]:%Y-%m-%d %H:%M}); --redraw replaces it (reviews "
                           "are kept)")
     rng = np.random.default_rng(seed)
-    strata = labels.label if stratify else pd.Series("all", index=labels.index)
+    field = "label" if stratify is True else (stratify or None)
+    if field == "label":
+        strata = labels.label
+    elif field:
+        from litlab.estimates.data import strata_values
+
+        strata = strata_values(con, labels.record_id.tolist(), field)
+    else:
+        strata = pd.Series("all", index=labels.index)
     sizes = strata.value_counts().to_dict()
-    take = _allocate(sizes, n) if stratify else {"all": n}
+    take = _allocate(sizes, n) if field else {"all": n}
     rows, now = [], datetime.now()
     for stratum, k in take.items():
         members = labels.record_id[strata == stratum].to_numpy()
@@ -97,7 +109,8 @@ def draw(con: duckdb.DuckDBPyConnection, run_id: int, n: int, seed: int = 202611
         con.executemany("INSERT INTO validation_samples VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [rows[i] + [position, seed, now] for position, i in enumerate(order)])
     return DrawnSample(run_id, question, len(rows), len(labels),
-                       {s: [take[s], int(sizes[s])] for s in take}, seed, stratify)
+                       {s: [take[s], int(sizes[s])] for s in take}, seed, bool(field),
+                       field)
 
 
 def pending(con: duckdb.DuckDBPyConnection, question: str, reviewer: str) -> list[tuple[int, int]]:
@@ -150,8 +163,16 @@ def report(con: duckdb.DuckDBPyConnection, run_id: int) -> dict | None:
         raise LitlabError(f"reviews {unknown} are not options of run {run_id} ({options})")
     labels = con.execute("SELECT record_id, coalesce(label, '(none)') AS label FROM labels "
                          "WHERE run_id = ?", [run_id]).df()
-    sizes = (labels.label.value_counts().to_dict() if info["stratified"]
-             else {"all": int(len(labels))})
+    from litlab.estimates.data import design_of, strata_values
+
+    info["design"] = design = design_of(sample.stratum)
+    if design == "stratified by label":
+        sizes = labels.label.value_counts().to_dict()
+    elif info["stratified"]:  # by a field: every stratum, drawn from or not
+        sizes = strata_values(con, labels.record_id.tolist(),
+                              design.removeprefix("stratified by ")).value_counts().to_dict()
+    else:
+        sizes = {"all": int(len(labels))}
     weights = 1.0 / done.inclusion_probability.to_numpy()
     info["agreement"] = agreement(done.reviewed.tolist(), done.label.tolist(), options,
                                   weights, done.stratum.tolist())

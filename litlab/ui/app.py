@@ -1,8 +1,8 @@
 """The page: a header with the corpus and its jobs, and one tab per step of the work."""
 from __future__ import annotations
 
-from litlab.ui import (filters_panel, tab_ask, tab_export, tab_label, tab_library, tab_prisma,
-                       tab_search, tab_topics)
+from litlab.ui import (filters_panel, tab_ask, tab_estimates, tab_export, tab_label, tab_library,
+                       tab_prisma, tab_search, tab_topics)
 from litlab.ui.context import UIContext
 from litlab.ui.follow import jobs_banner
 from litlab.ui.review_panel import BUTTONS
@@ -68,6 +68,7 @@ def build_app(ctx: UIContext):
             ask_filters = tab_ask.build(gr, ctx)
             label_outputs, label_refresh = tab_label.build(gr, ctx)
             topic_outputs, topic_refresh = tab_topics.build(gr, ctx)
+            estimate_outputs, estimate_refresh = tab_estimates.build(gr, ctx)
             export_outputs, export_refresh = tab_export.build(gr, ctx)
             tab_prisma.build(gr, ctx)
         tab_search.register_api(gr, ctx)
@@ -78,9 +79,10 @@ def build_app(ctx: UIContext):
         def refresh():
             choices = filters_panel.choices(ctx)
             return (header(ctx), *library_refresh(), *choices, *choices, *label_refresh(),
-                    *topic_refresh(), export_refresh())
+                    *topic_refresh(), estimate_refresh(), export_refresh())
 
         app.load(refresh, None, [top, *library, *search_filters[3:], *ask_filters[3:],
-                                 *label_outputs, *topic_outputs, *export_outputs],
+                                 *label_outputs, *topic_outputs, *estimate_outputs,
+                                 *export_outputs],
                  api_visibility="private")
     return app
