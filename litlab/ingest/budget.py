@@ -16,6 +16,11 @@ _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
           "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 DUCKDB_SHARE = 0.6  # of the budget; DuckDB's own buffers stay below its limit
 BATCH_SHARE = 0.1  # of the budget, for one batch of a Python reader (held about 3 times over)
+# What a query holds outside DuckDB's limit whatever the file's size: its vectors (2,048 rows
+# of every column at every step of the cleaning SELECT, per thread) and the UDFs' Arrow batches,
+# measured at ~85 MB for rows of 2.7 kB on 2 threads.
+WORKING = 96 << 20
+MIN_DUCKDB = 64 << 20  # less, and DuckDB cannot pin the blocks a CSV scan needs
 RECORD_BYTES = 16_000  # a generous record with its raw JSON, as Python objects and Arrow
 MIN_BATCH, MAX_BATCH = 200, 20_000
 SMALL_FILE = 64 << 20  # below this (and a tenth of the budget), DuckDB's limit is not set
@@ -45,8 +50,16 @@ class Budget:
 
     @property
     def duckdb_limit(self) -> str:
-        """DuckDB's ``memory_limit`` (it takes at least 64 MB to stream a CSV)."""
-        return f"{max(64 << 20, int(self.total * DUCKDB_SHARE)) >> 20}MiB"
+        """DuckDB's ``memory_limit``: its share, less what queries hold outside it."""
+        share = min(int(self.total * DUCKDB_SHARE),
+                    self.total - WORKING - int(self.total * BATCH_SHARE))
+        return f"{max(MIN_DUCKDB, share) >> 20}MiB"
+
+    @property
+    def max_line(self) -> int:
+        """The longest row DuckDB's readers take (each of its threads holds two buffers of
+        it); a longer one sends the file to the Python reader."""
+        return max(1 << 20, min(16 << 20, self.total // 32))
 
     @property
     def batch_rows(self) -> int:

@@ -100,12 +100,15 @@ def memory_limit(con: duckdb.DuckDBPyConnection, limit: str | None) -> Iterator[
     if not limit:
         yield
         return
-    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    con.execute(f"SET memory_limit = '{limit}'")
+    before = con.execute("SELECT current_setting('memory_limit'), "
+                         "current_setting('enable_progress_bar')").fetchone()
+    # DuckDB's own progress bar would print over litlab's (and into --json output).
+    con.execute(f"SET memory_limit = '{limit}'; SET enable_progress_bar = false")
     try:
         yield
     finally:
-        con.execute(f"SET memory_limit = '{before}'")
+        con.execute(f"SET memory_limit = '{before[0]}'; "
+                    f"SET enable_progress_bar = {str(before[1]).lower()}")
 
 
 def _head_text(scan: FileScan, codec: str) -> str:
@@ -117,11 +120,12 @@ def _head_text(scan: FileScan, codec: str) -> str:
 
 
 def _stage(con: duckdb.DuckDBPyConnection, reader: Reader, scan: FileScan, codec: str,
-           batch_rows: int, progress: FileProgress) -> None:
+           budget: Budget | None, progress: FileProgress) -> None:
     """Fill the staging table from the file: DuckDB's reader where it reads the file as the
-    Python reader would, else the Python reader in batches of ``batch_rows`` records."""
+    Python reader would, else the Python reader in batches of ``budget.batch_rows``."""
     stage = getattr(reader, "stage", None)
-    if scan.utf8 and stage is not None and stage(con, scan):
+    if scan.utf8 and stage is not None and (stage(con, scan, budget.max_line) if budget
+                                            else stage(con, scan)):
         rows, rejected = con.execute(f"SELECT count(*), count(reject) FROM {STAGED}").fetchone()
         progress.read(rows, rejected)
         return
@@ -131,8 +135,9 @@ def _stage(con: duckdb.DuckDBPyConnection, reader: Reader, scan: FileScan, codec
         # A reader registered from outside may only take the whole text.
         items = stream(fh, scan.path) if stream else reader.read(fh.read(), scan.path)
         where = getattr(getattr(fh, "buffer", None), "tell", None)
-        stage_items(con, items, batch_rows, lambda rows, rejected: progress.read(
-            rows, rejected, where() if where else None))
+        stage_items(con, items, budget.batch_rows if budget else BATCH,
+                    lambda rows, rejected: progress.read(
+                        rows, rejected, where() if where else None))
 
 
 def import_export(con: duckdb.DuckDBPyConnection, path: Path, settings: IngestSettings,
@@ -162,7 +167,7 @@ def import_export(con: duckdb.DuckDBPyConnection, path: Path, settings: IngestSe
         limit = budget.duckdb_limit if budget and budget.limits_file(scan.size) else None
         with memory_limit(con, limit):
             create_staged(con)
-            _stage(con, reader, scan, codec, budget.batch_rows if budget else BATCH, tracker)
+            _stage(con, reader, scan, codec, budget, tracker)
             clock.lap("parse and clean")
             looked_at = find_duplicates(con, settings.fuzzy_title_threshold)
             clock.lap(f"deduplicate ({looked_at})")

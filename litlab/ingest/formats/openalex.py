@@ -199,11 +199,12 @@ class OpenAlexJsonlReader:
             return 0.0
         return 0.95 if isinstance(value, dict) and _MARKERS.search(first) else 0.0
 
-    def stage(self, con, scan) -> bool:
-        """Stage a UTF-8 file with DuckDB's JSON parser; False when ``read`` must do it."""
-        from litlab.ingest.formats.openalex_duckdb import stage_jsonl
+    def stage(self, con, scan, max_line: int | None = None) -> bool:
+        """Stage a UTF-8 file with DuckDB's JSON parser; False when ``read`` must do it
+        (also for a line over ``max_line`` bytes)."""
+        from litlab.ingest.formats.openalex_duckdb import MAX_LINE, stage_jsonl
 
-        return stage_jsonl(con, scan)
+        return stage_jsonl(con, scan, max_line or MAX_LINE)
 
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
         """Yield the works of every line; a line that is not valid JSON is rejected alone."""

@@ -114,16 +114,17 @@ class TableReader:
             )
         return mapping
 
-    def stage(self, con, scan) -> bool:
-        """Stage a UTF-8 file with DuckDB's parser; False when ``read`` must do it instead."""
-        from litlab.ingest.formats.tabular_duckdb import stage_csv
+    def stage(self, con, scan, max_line: int | None = None) -> bool:
+        """Stage a UTF-8 file with DuckDB's parser; False when ``read`` must do it instead
+        (also for a row over ``max_line`` bytes)."""
+        from litlab.ingest.formats.tabular_duckdb import MAX_LINE, stage_csv
 
         head = scan.head.decode("utf-8", errors="ignore").lstrip("\ufeff")
         delimiter = _delimiter(head)
         header = [h.strip().lstrip("\ufeff") for h in _header_row(head, delimiter)]
         mapping = self._mapping(header, scan.path)
         return stage_csv(con, scan, head, delimiter, mapping, _CELL_SEPARATORS.get(self.name),
-                         _LIST_LIKE)
+                         _LIST_LIKE, max_line or MAX_LINE)
 
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
         """Yield a record per row; a row whose field count differs from the header is rejected."""
