@@ -94,21 +94,42 @@ class _Clock:
         self.last, self.cpu = now, cpu
 
 
+_LIMITS = ("memory_limit", "write_buffer_row_group_count", "write_buffer_row_group_memory_limit",
+           "enable_progress_bar", "threads")
+ONE_THREAD_BELOW = 1 << 30  # a DuckDB limit under this runs the import on one thread
+
+
 @contextmanager
 def memory_limit(con: duckdb.DuckDBPyConnection, limit: str | None) -> Iterator[None]:
-    """DuckDB's memory limit for the length of one import (it spills to disk past it)."""
+    """DuckDB's memory limit for the length of one import (it spills to disk past it).
+
+    A bulk insert buffers up to 5 row groups (of 122,880 rows) before writing them, and that
+    buffer is pinned: past a small limit it cannot be evicted and the insert fails. It is
+    held to one row group and a fifth of the limit here, and under ``ONE_THREAD_BELOW`` the
+    import runs on one thread (each thread of an insert pins its own row group: a 205 MB file
+    failed on two threads with a 68 MB limit and went in on one)."""
     if not limit:
         yield
         return
-    before = con.execute("SELECT current_setting('memory_limit'), "
-                         "current_setting('enable_progress_bar')").fetchone()
+    before = con.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in _LIMITS)
+                         ).fetchone()
     # DuckDB's own progress bar would print over litlab's (and into --json output).
-    con.execute(f"SET memory_limit = '{limit}'; SET enable_progress_bar = false")
+    con.execute(f"SET memory_limit = '{limit}'; SET write_buffer_row_group_count = 1; "
+                f"SET write_buffer_row_group_memory_limit = '{_fifth(limit)}'; "
+                "SET enable_progress_bar = false"
+                + ("; SET threads = 1" if _mib(limit) << 20 < ONE_THREAD_BELOW else ""))
     try:
         yield
     finally:
-        con.execute(f"SET memory_limit = '{before[0]}'; "
-                    f"SET enable_progress_bar = {str(before[1]).lower()}")
+        con.execute("; ".join(f"SET {name} = '{value}'" for name, value in zip(_LIMITS, before)))
+
+
+def _mib(limit: str) -> int:
+    return int(limit.removesuffix("MiB"))
+
+
+def _fifth(limit: str) -> str:
+    return f"{max(1, _mib(limit) // 5)}MiB"
 
 
 def _head_text(scan: FileScan, codec: str) -> str:
