@@ -50,10 +50,10 @@ class FileProgress:
                 f"{self.merged:,} merged, {self.rejected:,} rejected")
 
     def _bytes(self, upto: int) -> None:
+        self._status()  # first: the bar's update below draws it
         if self._advance and upto > self.bytes_done:
             self._advance(upto - self.bytes_done)
             self.bytes_done = upto
-        self._status()
 
     def _status(self) -> None:
         show = getattr(self._advance, "status", None)
