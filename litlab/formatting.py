@@ -14,7 +14,11 @@ def tqdm_progress(description: str, total: int) -> Callable[[int], None]:
 
     unit = "file" if description in ("exports", "PDFs") else "record" if description == "labeling" \
         else "item"
-    bar = tqdm(total=total, desc=description, unit=unit, leave=False, disable=total < 2)
+    if description.startswith("reading "):  # one export file, counted in bytes read
+        bar = tqdm(total=total, desc=description, unit="B", unit_scale=True, leave=False,
+                   disable=total < 2)
+    else:
+        bar = tqdm(total=total, desc=description, unit=unit, leave=False, disable=total < 2)
     def advance(n: int) -> None:
         bar.update(n)
         if bar.n >= total:

@@ -31,6 +31,7 @@ class Job:
     key: str | None = None
     status: str = "queued"  # queued | running | done | failed | cancelled
     stage: str = ""
+    note: str = ""  # what the stage says of itself (rows read, rows/s, ...)
     done: int = 0
     total: int = 0
     message: str = ""
@@ -128,10 +129,11 @@ class JobRunner:
             job.status, job.started_at = "running", time.time()
 
             def progress(stage: str, total: int, job=job) -> Callable[[int], None]:
-                job.stage, job.total, job.done = stage, int(total or 0), 0
+                job.stage, job.total, job.done, job.note = stage, int(total or 0), 0, ""
 
                 def advance(n: int = 1) -> None:
                     job.done += n
+                advance.status = lambda text: setattr(job, "note", text)
                 return advance
 
             try:

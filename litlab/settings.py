@@ -33,9 +33,11 @@ class IngestSettings:
     pdf_max_pages: int = 3000
     # Several rows with the same wrong field count point to pasted-together exports.
     shifted_rows_hint: int = 3
-    # DuckDB's memory while a large export is staged and stored; past it, it spills to disk
-    # (to <db>.tmp). The process needs about 1.5 GB more than this at peak.
-    memory_limit: str | None = "1.5GB"
+    # The memory one import may use, whatever the file's size (e.g. "2GB", "512MB"; None: no
+    # limit): DuckDB's memory_limit takes 60% of it less ~96 MB (past it, the staging table and
+    # joins spill to <db>.tmp), each batch of a Python reader 10% (ingest/budget.py). A file
+    # larger than this is streamed, never refused.
+    memory_limit: str | None = "2GB"
     chunks: ChunkSettings = field(default_factory=ChunkSettings)
 
 

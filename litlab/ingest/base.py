@@ -86,8 +86,11 @@ class Reader(Protocol):
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
         """Yield a ParsedRecord or RejectedRow for every record in the text."""
 
-    # Optional, for speed: ``stage(con, scan) -> bool`` parses the file itself (DuckDB) into
-    # ``litlab.ingest.staging``'s table and returns False when ``read`` must do it instead.
+    # Optional, for speed: ``stage(con, scan, max_line) -> bool`` parses the file itself
+    # (DuckDB) into ``litlab.ingest.staging``'s table and returns False when ``read`` must do
+    # it instead. Optional, for memory: ``stream(fh, path)`` is ``read`` of a text stream
+    # (opened with ``newline=""``), holding one record at a time; without it the file's text
+    # is read whole.
 
 
 # Built-ins are registered by litlab.ingest.formats.register_builtins on first lookup.

@@ -4,8 +4,10 @@ Exact keys first: a DOI, EID, WoS UT, OpenAlex id, PubMed id or title+year that 
 among the file's rows and the stored records marks every row holding it. Similar titles next,
 only inside blocks: the same year, and while a year holds few titles the whole year is one
 block (exactly the old all-against-all comparison); past ``SMALL_YEAR`` titles, titles sharing
-their first or their last 24 characters. Pairs of a plausible length are scored with rapidfuzz
-in one vectorised call. The marked rows, in file order, go through ``dedup.Resolver``; the
+their first or their last 24 characters (a block past ``MAX_BLOCK`` titles compares sorted
+neighbours only, so pairs grow with the rows, never with the square of a block). Pairs of a
+plausible length are scored with rapidfuzz a batch at a time, and each row keeps its ``BEST``
+similar titles. The marked rows, in file order, go through ``dedup.Resolver``; the
 result is the temporary table ``litlab_dups`` (position, target, reason, similarity), where a
 target > 0 is a stored record id and a target < 0 is ``-(position + 1)`` of a kept row.
 """
@@ -21,6 +23,12 @@ from litlab.ingest.staging import STAGED
 
 SMALL_YEAR = 300  # titles in a year up to which the year is one block
 AFFIX = 24  # characters of the title key that name a block past SMALL_YEAR
+MAX_BLOCK = 64  # titles in a block up to which all are compared; past it, sorted neighbours
+WINDOW = 10  # the run of sorted titles a title is compared within (and the runs beside it)
+SCORE_BATCH = 200_000  # pairs scored at a time
+# Similar titles kept per row, best first. Resolver takes the best one still kept, so this
+# changes a decision only when this many better-scoring titles were all merged away.
+BEST = 16
 _KEY_COLUMNS = ", ".join(f"lower({f}) AS {f}" for f in ID_FIELDS if f != "doi")
 _TY = "tk || chr(1) || coalesce(CAST(year AS VARCHAR), '')"
 
@@ -61,8 +69,16 @@ def _mark_exact(con: duckdb.DuckDBPyConnection) -> None:
         SEMI JOIN litlab_collisions USING (kind, k)""")
 
 
-def _similar_pairs(con: duckdb.DuckDBPyConnection, threshold: float) -> pa.Table:
-    """(rn, stored, other, score) for titles at least ``threshold`` similar, other earlier."""
+def _candidates(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
+    """litlab_candidates (rn, stored, other): title pairs worth scoring.
+
+    A block of up to ``MAX_BLOCK`` titles is compared all against all. A larger one (titles
+    of one field share openings; an export of many parts of one title shares all but its end)
+    would make pairs grow with the square of its size: its titles are sorted (by the key for
+    a prefix block, by the reversed key for a suffix block) and each is compared only with the
+    titles in its own run of ``WINDOW`` and the runs on either side, the sorted-neighbourhood
+    method, so the pairs grow with the rows.
+    """
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE litlab_members AS
         SELECT false AS stored, rn AS id, tk, coalesce(year, -1) AS y
@@ -72,25 +88,65 @@ def _similar_pairs(con: duckdb.DuckDBPyConnection, threshold: float) -> pa.Table
         WHERE length(title_key) >= {MIN_TITLE_KEY}
           AND coalesce(year, -1) IN (SELECT DISTINCT coalesce(year, -1) FROM litlab_keys
                                      WHERE tk IS NOT NULL)""")
-    pairs = con.execute(f"""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE litlab_candidates AS
         WITH sizes AS (SELECT y, count(*) AS n FROM litlab_members GROUP BY y),
         blocks AS (
             SELECT m.stored, m.id, m.tk, m.y, unnest(CASE WHEN s.n <= {SMALL_YEAR} THEN ['']
                    ELSE ['p' || left(m.tk, {AFFIX}), 's' || right(m.tk, {AFFIX})] END) AS block
-            FROM litlab_members m JOIN sizes s USING (y))
-        SELECT DISTINCT a.id AS rn, b.stored, b.id AS other, a.tk AS a_tk, b.tk AS b_tk
-        FROM blocks a JOIN blocks b ON a.y = b.y AND a.block = b.block
+            FROM litlab_members m JOIN sizes s USING (y)),
+        ranked AS (
+            SELECT *, count(*) OVER (PARTITION BY y, block) AS bn,
+                   (row_number() OVER (PARTITION BY y, block ORDER BY
+                       CASE WHEN starts_with(block, 's') THEN reverse(tk) ELSE tk END,
+                       stored, id) - 1) // {WINDOW} AS g
+            FROM blocks),
+        home AS (SELECT stored, id, tk, y, block,
+                        CASE WHEN bn > {MAX_BLOCK} THEN g ELSE 0 END AS g, bn FROM ranked),
+        near AS (SELECT stored, id, tk, y, block,
+                        unnest(CASE WHEN bn > {MAX_BLOCK} THEN [g - 1, g, g + 1] ELSE [0] END)
+                        AS g FROM home)
+        SELECT DISTINCT a.id AS rn, b.stored, b.id AS other
+        FROM home a JOIN near b ON a.y = b.y AND a.block = b.block AND a.g = b.g
         WHERE NOT a.stored AND (b.stored OR b.id < a.id)
           AND 200 * least(length(a.tk), length(b.tk)) >= {threshold} * (length(a.tk) + length(b.tk))
-    """).to_arrow_table()
-    if not pairs.num_rows:
-        return pairs.select(["rn", "stored", "other"]).append_column(
-            "score", pa.array([], pa.float64()))
-    scores = process.cpdist(pairs["a_tk"].to_pylist(), pairs["b_tk"].to_pylist(),
-                            scorer=fuzz.ratio, score_cutoff=threshold, workers=-1)
-    keep = pa.array(np.asarray(scores) >= threshold)
-    return pairs.select(["rn", "stored", "other"]).append_column(
-        "score", pa.array(np.asarray(scores, dtype=float))).filter(keep)
+    """)
+
+
+def _similar_pairs(con: duckdb.DuckDBPyConnection, threshold: float) -> tuple[pa.Table, int]:
+    """(rn, stored, other, score) for titles at least ``threshold`` similar, other earlier:
+    the ``BEST`` of each row, best first (the only ones ``Resolver`` can pick from), and how
+    many pairs were scored. Scored a batch at a time, so memory stays bounded."""
+    _candidates(con, threshold)
+    kept, scored = [], 0
+    result = con.execute("""SELECT c.rn, c.stored, c.other, a.tk AS a_tk, b.tk AS b_tk
+        FROM litlab_candidates c JOIN litlab_members a ON NOT a.stored AND a.id = c.rn
+        JOIN litlab_members b ON b.stored = c.stored AND b.id = c.other""")
+    for batch in result.to_arrow_reader(SCORE_BATCH):
+        scored += batch.num_rows
+        scores = np.asarray(process.cpdist(batch.column("a_tk").to_pylist(),
+                                           batch.column("b_tk").to_pylist(),
+                                           scorer=fuzz.ratio, score_cutoff=threshold,
+                                           workers=-1), dtype=float)
+        keep = scores >= threshold
+        if keep.any():
+            kept.append(pa.table({name: batch.column(name).filter(pa.array(keep))
+                                  for name in ("rn", "stored", "other")}).append_column(
+                "score", pa.array(scores[keep])))
+    con.execute("DROP TABLE IF EXISTS litlab_candidates")
+    empty = pa.table({"rn": pa.array([], pa.int64()), "stored": pa.array([], pa.bool_()),
+                      "other": pa.array([], pa.int64()), "score": pa.array([], pa.float64())})
+    if not kept:
+        return empty, scored
+    con.register("litlab_scored", pa.concat_tables(kept))
+    try:
+        best = con.execute(f"""SELECT rn, stored, other, score FROM (
+            SELECT *, row_number() OVER (PARTITION BY rn ORDER BY score DESC, stored DESC,
+                                         other) AS k FROM litlab_scored)
+            WHERE k <= {BEST} ORDER BY rn, k""").to_arrow_table()
+    finally:
+        con.unregister("litlab_scored")
+    return best, scored
 
 
 def find_duplicates(con: duckdb.DuckDBPyConnection, threshold: float) -> dict[str, int]:
@@ -100,7 +156,7 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, threshold: float) -> dict[st
                THEN title_key END AS tk, year, authors[1] AS first_author
         FROM {STAGED} WHERE reject IS NULL""")
     _mark_exact(con)
-    pairs = _similar_pairs(con, threshold)
+    pairs, scored = _similar_pairs(con, threshold)
     con.register("litlab_pairs", pairs)
     try:
         con.execute("""INSERT INTO litlab_marked SELECT rn FROM litlab_pairs
@@ -129,10 +185,12 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, threshold: float) -> dict[st
         con.execute("CREATE OR REPLACE TEMP TABLE litlab_dups AS SELECT * FROM litlab_found")
     finally:
         con.unregister("litlab_found")
-    return {"marked": len(rows), "stored_compared": len(stored), "title_pairs": pairs.num_rows}
+    return {"marked": len(rows), "stored_compared": len(stored), "title_pairs": scored,
+            "similar_kept": pairs.num_rows}
 
 
 def drop_blocking_tables(con: duckdb.DuckDBPyConnection) -> None:
     for name in ("litlab_keys", "litlab_key_values", "litlab_stored_values", "litlab_collisions",
-                 "litlab_marked", "litlab_marked_stored", "litlab_members", "litlab_dups"):
+                 "litlab_marked", "litlab_marked_stored", "litlab_members", "litlab_candidates",
+                 "litlab_dups"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

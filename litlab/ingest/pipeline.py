@@ -2,25 +2,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
-
 import duckdb
 
 from litlab.errors import LitlabError, from_system_error
 from litlab.ingest.documents import import_pdfs, relink_documents
 from litlab.ingest.exports import import_export
 from litlab.ingest.inputs import sort_inputs
+from litlab.ingest.progress import ProgressFactory
 from litlab.ingest.report import ImportSummary, IngestReport
 from litlab.settings import IngestSettings
 
 # progress(description, total) returns advance(n); the CLI gives tqdm, the UI gr.Progress.
-ProgressFactory = Callable[[str, int], Callable[[int], None]]
+__all__ = ["ProgressFactory", "ingest"]
 
 
-def _import_one(con, path: Path, settings: IngestSettings) -> ImportSummary:
+def _import_one(con, path: Path, settings: IngestSettings,
+                progress: ProgressFactory | None) -> ImportSummary:
     """One export file; whatever goes wrong is that file's failure, never the batch's."""
     try:
-        return import_export(con, path, settings)
+        return import_export(con, path, settings, progress)
     except Exception as exc:
         # A full disk or a read-only file system is the machine's failure, not the file's:
         # it stops the batch with its own message (what was committed is kept).
@@ -57,7 +57,7 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: list[Path], settings: IngestSe
         advance = progress("exports", len(inputs.exports)) if progress else None
         for path in inputs.exports:
             # Each file is deduplicated against what is committed: a failed file leaves nothing.
-            report.imports.append(_import_one(con, path, settings))
+            report.imports.append(_import_one(con, path, settings, progress))
             if advance:
                 advance(1)
     if inputs.pdfs:

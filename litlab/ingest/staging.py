@@ -4,13 +4,14 @@ A temporary table (``litlab_staged``) on the corpus connection holds every row r
 file in file order (its ``rowid`` is the row's position), cleaned by ``clean_sql``, with the
 reason when it is rejected and its raw text as JSON. DuckDB spills it to disk past the memory
 limit, so a file of any size streams through in bounded memory. Readers that only yield
-Python items are staged in batches; the fast readers stage straight from DuckDB's own parsers.
+Python items are staged in batches (of ``budget.Budget.batch_rows`` records); the fast readers
+stage straight from DuckDB's own parsers.
 """
 from __future__ import annotations
 
 import json
 import re
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -95,12 +96,18 @@ def _batches(items: Iterator[ReadItem], size: int) -> Iterator[list[ReadItem]]:
 
 
 def stage_items(con: duckdb.DuckDBPyConnection, items: Iterator[ReadItem],
-                batch_size: int = BATCH) -> None:
-    """Stage what a Python reader yields, a batch of rows at a time."""
+                batch_size: int = BATCH,
+                on_batch: Callable[[int, int], None] | None = None) -> None:
+    """Stage what a Python reader yields, a batch of rows at a time (their raw text with
+    them): only one batch is ever held in Python. ``on_batch(rows, rejected)`` after each."""
     for batch in _batches(items, batch_size):
         table = pa.Table.from_pydict(_columns(batch), schema=_SOURCE_SCHEMA)
+        rejected = sum(1 for item in batch if not isinstance(item, ParsedRecord))
+        del batch
         con.register("litlab_incoming", table)
         try:
             stage_sql(con, "SELECT * FROM litlab_incoming", list_columns=True)
         finally:
             con.unregister("litlab_incoming")
+        if on_batch:
+            on_batch(table.num_rows, rejected)

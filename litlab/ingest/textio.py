@@ -90,3 +90,48 @@ def decode(data: bytes, name: str) -> DecodedText:
     if best is None:  # undecidable: keep every byte readable rather than fail
         return DecodedText(data.decode("cp1252", errors="replace"), "cp1252 (guessed)")
     return DecodedText(str(best), best.encoding)
+
+
+# Encoding detection reads at most this much of a file that is not UTF-8 (all of a smaller one,
+# so that a small file is decoded exactly as a whole-file detection would).
+DETECT_SAMPLE = 8 << 20
+
+
+def detect_encoding(path, head: bytes, utf8: bool) -> tuple[str, str]:
+    """(codec to open the file with, encoding to report) without reading the whole file.
+
+    The same rules as ``decode``; charset_normalizer judges the first ``DETECT_SAMPLE`` bytes.
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "utf-16"
+    bare_utf16 = utf16_without_bom(head[:8192])
+    if bare_utf16:
+        return bare_utf16, bare_utf16
+    if utf8:
+        return "utf-8", "utf-8"
+    from charset_normalizer import from_bytes
+
+    with open(path, "rb") as fh:
+        sample = fh.read(DETECT_SAMPLE)
+    best = from_bytes(sample).best()
+    if best is None:  # undecidable: keep every byte readable rather than fail
+        return "cp1252", "cp1252 (guessed)"
+    return best.encoding, best.encoding
+
+
+def open_text(path, codec: str):
+    """The file as text, decoded as it is read (undecodable bytes replaced, line ends kept)."""
+    return open(path, encoding=codec, errors="replace", newline="")
+
+
+def lf_lines(fh, block: int = 1 << 20):
+    """The lines of a text stream split at LF only (a CR is kept), without the LF, as
+    ``text.split("\\n")`` gives them, read a block at a time."""
+    rest = ""
+    while chunk := fh.read(block):
+        lines = (rest + chunk).split("\n")
+        rest = lines.pop()
+        yield from lines
+    yield rest

@@ -24,7 +24,9 @@ def follow(ctx, job_id: int, progress, render: Callable[[], tuple], every_s: flo
             ahead = [j.job_id for j in ctx.jobs.active() if j.job_id < job_id]
             progress(0, desc=f"queued behind job #{ahead[0]}" if ahead else "queued")
         elif job.total:
-            progress((job.done, job.total), desc=f"{job.title}: {job.stage}", unit="records")
+            note = f" ({job.note})" if job.note else ""
+            unit = "bytes" if job.stage.startswith("reading ") else "records"
+            progress((job.done, job.total), desc=f"{job.title}: {job.stage}{note}", unit=unit)
         else:
             progress(None, desc=f"{job.title}: {job.stage or 'starting'}")
         if job.finished:

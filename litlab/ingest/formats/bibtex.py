@@ -6,17 +6,19 @@ dropped) with pylatexenc before mapping; ``raw`` keeps the values exactly as wri
 """
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, TextIO
 
 import bibtexparser
 from bibtexparser.middlewares import RemoveEnclosingMiddleware
 from bibtexparser.model import (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field,
-                                ParsingFailedBlock)
+                                ParsingFailedBlock, String)
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from litlab.ingest.base import ParsedRecord, ReadItem, RejectedRow
+from litlab.ingest.textio import lf_lines
 
 _ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.M)
 _NOT_ENTRIES = {"comment", "string", "preamble"}
@@ -29,6 +31,8 @@ _DOC_TYPES = {
 _VERBATIM = {"url", "doi", "eprint", "file", "unique-id", "eid", "link"}
 _LINE_SEPARATED = {"affiliation", "affiliations"}  # WoS: one address per line
 _CITED_BY = re.compile(r"cited by\s*:?\s*(\d+)", re.I)
+_BLOCK_START = re.compile(r"^\s*@")
+CHUNK_ENTRIES = 2000  # entries parsed at a time: the file is never held whole
 _EID = re.compile(r"eid=(2-s2\.0-\d+)")
 
 
@@ -176,8 +180,8 @@ def merge_repeated_fields(entry: Entry) -> Entry:
     return Entry(entry.entry_type, entry.key, list(merged.values()), entry.start_line, entry.raw)
 
 
-def _block_item(block: Any) -> ReadItem | None:
-    line = (block.start_line or 0) + 1
+def _block_item(block: Any, offset: int = 0) -> ReadItem | None:
+    line = (block.start_line or 0) + 1 + offset
     # Exports often repeat a citation key; the second record is still a record.
     if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
         block = block.ignore_error_block
@@ -190,7 +194,9 @@ def _block_item(block: Any) -> ReadItem | None:
         return RejectedRow(line, reason, block.raw or "")
     if isinstance(block, Entry):
         try:
-            return entry_record(block)
+            record = entry_record(block)
+            record.line += offset
+            return record
         except Exception as exc:  # one odd entry must not stop the file
             return RejectedRow(line, f"BibTeX entry could not be mapped: {exc!r}", block.raw or "")
     return None  # comments, @string and @preamble carry no record
@@ -210,11 +216,37 @@ class BibtexReader:
 
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
         """Yield every entry of the file in order; failed blocks as rejected rows."""
-        library = bibtexparser.parse_string(text.lstrip("\ufeff"))
-        for block in library.blocks:
-            item = _block_item(block)
-            if item is not None:
-                yield item
+        return self.stream(io.StringIO(text, newline=""), path)
+
+    def stream(self, fh: TextIO, path: Path) -> Iterator[ReadItem]:
+        """``read`` of a text stream, ``CHUNK_ENTRIES`` entries parsed at a time; the
+        ``@string`` macros of earlier chunks stay visible to later ones."""
+        strings: list[String] = []
+        for offset, text in _chunks(fh):
+            library = bibtexparser.Library(strings)
+            library = bibtexparser.parse_string(text, library=library)
+            for block in library.blocks[len(strings):]:
+                item = _block_item(block, offset)
+                if item is not None:
+                    yield item
+            strings = list(library.strings)
+
+
+def _chunks(fh: TextIO) -> Iterator[tuple[int, str]]:
+    """(lines before it, text) of runs of about ``CHUNK_ENTRIES`` entries, cut only where a
+    line starts a new ``@`` block."""
+    lines: list[str] = []
+    first, entries = 0, 0
+    for number, line in enumerate(lf_lines(fh)):
+        line = line.lstrip("\ufeff") if number == 0 else line
+        if _BLOCK_START.match(line):
+            if entries >= CHUNK_ENTRIES:
+                yield first, "\n".join(lines)
+                lines, first, entries = [], number, 0
+            entries += 1
+        lines.append(line)
+    if lines:
+        yield first, "\n".join(lines)
 
 
 def readers() -> list[BibtexReader]:

@@ -6,12 +6,14 @@ inverted index. (OpenAlex CSV is read by the tabular reader.)
 """
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, TextIO
 
 from litlab.ingest.base import ParsedRecord, ReadItem, RejectedRow
+from litlab.ingest.textio import lf_lines
 
 _MARKERS = re.compile(r"openalex\.org|\"abstract_inverted_index\"|\"publication_year\"")
 _DECODER = json.JSONDecoder()
@@ -197,15 +199,21 @@ class OpenAlexJsonlReader:
             return 0.0
         return 0.95 if isinstance(value, dict) and _MARKERS.search(first) else 0.0
 
-    def stage(self, con, scan) -> bool:
-        """Stage a UTF-8 file with DuckDB's JSON parser; False when ``read`` must do it."""
-        from litlab.ingest.formats.openalex_duckdb import stage_jsonl
+    def stage(self, con, scan, max_line: int | None = None) -> bool:
+        """Stage a UTF-8 file with DuckDB's JSON parser; False when ``read`` must do it
+        (also for a line over ``max_line`` bytes)."""
+        from litlab.ingest.formats.openalex_duckdb import MAX_LINE, stage_jsonl
 
-        return stage_jsonl(con, scan)
+        return stage_jsonl(con, scan, max_line or MAX_LINE)
 
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
         """Yield the works of every line; a line that is not valid JSON is rejected alone."""
-        for number, line in enumerate(text.lstrip("\ufeff").split("\n"), 1):
+        return self.stream(io.StringIO(text, newline=""), path)
+
+    def stream(self, fh: TextIO, path: Path) -> Iterator[ReadItem]:
+        """``read`` of a text stream, one line at a time."""
+        for number, line in enumerate(lf_lines(fh), 1):
+            line = line.lstrip("\ufeff") if number == 1 else line
             if not line.strip():
                 continue
             try:

@@ -112,13 +112,13 @@ def _fields() -> tuple[list[str], list[str]]:
     return final, [f"{lists[f]} AS {f}__items" for f in LIST_FIELDS]
 
 
-def source_sql(scan: FileScan) -> str:
+def source_sql(scan: FileScan, max_line: int = MAX_LINE) -> str:
     """One staged row per line of the file, from DuckDB's parse."""
     path = "'" + str(scan.path).replace("'", "''") + "'"
     read = (f"read_csv({path}, columns={{'text': 'VARCHAR'}}, delim='\x1f', quote='', "
             f"escape='', header=false, auto_detect=false, strict_mode=true, "
             f"store_rejects=true, rejects_table='{REJECTS}', rejects_scan='{REJECTS}_scans', "
-            f"max_line_size={MAX_LINE}, buffer_size={2 * MAX_LINE}, encoding='utf-8')")
+            f"max_line_size={max_line}, buffer_size={2 * max_line}, encoding='utf-8')")
     lines = (f"SELECT CASE WHEN starts_with(text, chr(65279)) THEN substr(text, 2) ELSE text END "
              f"AS text FROM {read}")
     nul = ("contains(text, '\\u0000') AND "  # the cheap test first: the regex reads 9 kB
@@ -172,7 +172,7 @@ def _register(con: duckdb.DuckDBPyConnection) -> None:
             pass
 
 
-def stage_jsonl(con: duckdb.DuckDBPyConnection, scan: FileScan) -> bool:
+def stage_jsonl(con: duckdb.DuckDBPyConnection, scan: FileScan, max_line: int = MAX_LINE) -> bool:
     """Stage the file with DuckDB; False (rows left for the caller to drop) when the Python
     reader must read it."""
     if not scan.utf8 or scan.lone_cr:
@@ -181,7 +181,7 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, scan: FileScan) -> bool:
     for table in (REJECTS, f"{REJECTS}_scans"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     try:
-        stage_sql(con, source_sql(scan), list_columns=True)
+        stage_sql(con, source_sql(scan, max_line), list_columns=True)
         refused = con.execute(f"SELECT count(*) FROM {REJECTS}").fetchone()[0]
     except duckdb.Error:
         return False

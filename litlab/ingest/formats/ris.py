@@ -6,14 +6,16 @@ canonical fields; ``raw`` keeps every tag (rispy's key turned back into its RIS 
 """
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, TextIO
 
 import rispy
 from rispy.config import TAG_KEY_MAPPING, TYPE_OF_REFERENCE_MAPPING
 
 from litlab.ingest.base import ParsedRecord, ReadItem, RejectedRow
+from litlab.ingest.textio import lf_lines
 
 # Tolerate "TY - JOUR" / "TY  -JOUR" variants; rispy only accepts the strict "TY  - " form.
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|)$")
@@ -32,15 +34,26 @@ _DOI_LIKE = re.compile(r"10\.\d{4,9}/\S+")
 
 def normalise_lines(text: str) -> list[str]:
     """Lines of ``text`` with CRLF and stray CR treated as line breaks, tag lines made strict."""
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    out = []
+    return list(_strict(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+                        .split("\n")))
+
+
+def _strict(lines: Iterable[str]) -> Iterator[str]:
     for line in lines:
         match = _TAG_LINE.match(line.rstrip())
-        out.append(f"{match.group(1)}  - {match.group(2) or ''}" if match else line.rstrip())
-    return out
+        yield f"{match.group(1)}  - {match.group(2) or ''}" if match else line.rstrip()
 
 
-def split_blocks(lines: list[str]) -> Iterator[tuple[int, list[str], bool]]:
+def stream_lines(fh: TextIO) -> Iterator[str]:
+    """``normalise_lines`` of a text stream, read a block at a time."""
+    def split() -> Iterator[str]:
+        for number, line in enumerate(lf_lines(fh)):
+            line = line.lstrip("\ufeff") if number == 0 else line
+            yield from (line[:-1] if line.endswith("\r") else line).split("\r")
+    return _strict(split())
+
+
+def split_blocks(lines: Iterable[str]) -> Iterator[tuple[int, list[str], bool]]:
     """(1-based start line, lines, is_record) for each record block and each stray text run.
 
     A record runs from a ``TY`` line to its ``ER`` line; a ``TY`` before the ``ER`` (or the
@@ -185,7 +198,11 @@ class RisReader:
 
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
         """Yield each ``TY``..``ER`` record; tagged lines outside records are rejected."""
-        for start, block, is_record in split_blocks(normalise_lines(text)):
+        return self.stream(io.StringIO(text, newline=""), path)
+
+    def stream(self, fh: TextIO, path: Path) -> Iterator[ReadItem]:
+        """``read`` of a text stream, holding one record at a time."""
+        for start, block, is_record in split_blocks(stream_lines(fh)):
             if is_record:
                 yield parse_block(start, block)
             elif any(_TAG_LINE.match(line) for line in block):

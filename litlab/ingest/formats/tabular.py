@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TextIO
 
 from litlab.errors import MissingColumns
 from litlab.ingest.base import ParsedRecord, ReadItem, RejectedRow
@@ -113,24 +114,31 @@ class TableReader:
             )
         return mapping
 
-    def stage(self, con, scan) -> bool:
-        """Stage a UTF-8 file with DuckDB's parser; False when ``read`` must do it instead."""
-        from litlab.ingest.formats.tabular_duckdb import stage_csv
+    def stage(self, con, scan, max_line: int | None = None) -> bool:
+        """Stage a UTF-8 file with DuckDB's parser; False when ``read`` must do it instead
+        (also for a row over ``max_line`` bytes)."""
+        from litlab.ingest.formats.tabular_duckdb import MAX_LINE, stage_csv
 
         head = scan.head.decode("utf-8", errors="ignore").lstrip("\ufeff")
         delimiter = _delimiter(head)
         header = [h.strip().lstrip("\ufeff") for h in _header_row(head, delimiter)]
         mapping = self._mapping(header, scan.path)
         return stage_csv(con, scan, head, delimiter, mapping, _CELL_SEPARATORS.get(self.name),
-                         _LIST_LIKE)
+                         _LIST_LIKE, max_line or MAX_LINE)
 
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
+        """Yield a record per row; a row whose field count differs from the header is rejected."""
+        return self.stream(io.StringIO(text, newline=""), path)
+
+    def stream(self, fh: TextIO, path: Path) -> Iterator[ReadItem]:
+        """``read`` of a text stream (opened with ``newline=""``), holding one row at a time."""
         # A real Scopus cell can be far over csv's 128 KiB default (2,900 authors with
-        # affiliations is ~250 KB); the whole text is in memory already, so no cap is needed.
+        # affiliations is ~250 KB); rows are read one at a time, so no cap is needed.
         csv.field_size_limit(_FIELD_LIMIT)
-        delimiter = _delimiter(text[:65536])
-        lines = io.StringIO(text, newline="").readlines()
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        first = fh.readline()
+        delimiter = _delimiter(first)
+        tape = _Tape(itertools.chain([first], fh))
+        reader = csv.reader(tape, delimiter=delimiter, strict=False)
         header = next(reader, None)
         if not header:
             return
@@ -139,29 +147,45 @@ class TableReader:
         separator = _CELL_SEPARATORS.get(self.name)
         previous_end = reader.line_num
         while True:
+            tape.taken = []
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:  # the rest cannot be split into rows: keep it as one reject
                 yield RejectedRow(previous_end + 1, f"the CSV cannot be read from here on: {exc}",
-                                  "".join(lines[previous_end:]))
+                                  "".join(tape.taken) + "".join(tape.lines))
                 return
             start, previous_end = previous_end + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
             if len(row) != len(header):
-                raw = _without_line_end("".join(lines[start - 1 : previous_end]))
                 yield RejectedRow(
                     start,
                     f"row has {len(row)} fields, header has {len(header)}",
-                    raw,
+                    _without_line_end("".join(tape.taken)),
                 )
                 continue
             fields = {canonical: unescape(row[i]) for i, canonical in mapping.items()}
             if separator:
                 fields = {k: v.split(separator) if k in _LIST_LIKE else v for k, v in fields.items()}
             yield ParsedRecord(start, fields, dict(zip(header, row)))
+
+
+class _Tape:
+    """The lines given to csv.reader, with those of the row being read kept (``taken``):
+    a rejected row is stored as the text it was in the file."""
+
+    def __init__(self, lines: Iterator[str]):
+        self.lines, self.taken = lines, []
+
+    def __iter__(self) -> "_Tape":
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.taken.append(line)
+        return line
 
 
 _LIST_LIKE = {"authors", "author_ids", "affiliations", "author_keywords", "index_keywords"}

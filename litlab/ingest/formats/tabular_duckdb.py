@@ -49,7 +49,7 @@ def header_lines(head: str, delimiter: str) -> tuple[list[str], int]:
 
 
 def source_sql(scan: FileScan, header: list[str], delimiter: str, mapping: dict[int, str],
-               list_separator: str | None, list_like: set[str]) -> str:
+               list_separator: str | None, list_like: set[str], max_line: int = MAX_LINE) -> str:
     """The raw canonical columns, one row per CSV row, from DuckDB's ``read_csv``."""
     names = [f"c{i}" for i in range(len(header))]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
@@ -57,7 +57,7 @@ def source_sql(scan: FileScan, header: list[str], delimiter: str, mapping: dict[
             f"delim={_literal(delimiter)}, quote='\"', escape='\"', columns={columns}, "
             f"strict_mode=true, null_padding=false, store_rejects=true, "
             f"rejects_table='{REJECTS}', rejects_scan='{REJECTS}_scans', "
-            f"max_line_size={MAX_LINE}, buffer_size={2 * MAX_LINE}, encoding='utf-8')")
+            f"max_line_size={max_line}, buffer_size={2 * max_line}, encoding='utf-8')")
     # Line breaks inside the row's fields (to number lines), counted only where there are some.
     breaks = " + ".join(f"CASE WHEN contains({n}, chr(10)) THEN strlen({n}) - "
                         f"strlen(replace({n}, chr(10), '')) ELSE 0 END" for n in names)
@@ -146,7 +146,7 @@ def _number_lines(con: duckdb.DuckDBPyConnection, scan: FileScan, first: int,
 
 def stage_csv(con: duckdb.DuckDBPyConnection, scan: FileScan, head: str, delimiter: str,
               mapping: dict[int, str], list_separator: str | None,
-              list_like: set[str]) -> bool:
+              list_like: set[str], max_line: int = MAX_LINE) -> bool:
     """Stage the file with DuckDB; False (nothing kept) when the Python reader must read it."""
     if not scan.utf8 or scan.lone_cr:
         return False
@@ -155,7 +155,8 @@ def stage_csv(con: duckdb.DuckDBPyConnection, scan: FileScan, head: str, delimit
     for table in (REJECTS, f"{REJECTS}_scans"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     try:
-        stage_sql(con, source_sql(scan, header, delimiter, mapping, list_separator, list_like),
+        stage_sql(con, source_sql(scan, header, delimiter, mapping, list_separator, list_like,
+                                  max_line),
                   list_columns=bool(list_separator))
         rejected = _rejected_rows(con, len(header), crlf=scan.newlines > scan.lone_cr and
                                   b"\r\n" in scan.head)

@@ -6,11 +6,13 @@ of every record and the ability to reject one bad record and go on.
 """
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, TextIO
 
 from litlab.ingest.base import ParsedRecord, ReadItem, RejectedRow
+from litlab.ingest.textio import lf_lines
 
 # canonical field -> WoS tags, first non-empty wins.
 TAGS: dict[str, tuple[str, ...]] = {
@@ -64,6 +66,12 @@ def _lines(text: str) -> list[str]:
     return [line.rstrip("\r") for line in text.lstrip("\ufeff").split("\n")]
 
 
+def _stream_lines(fh: TextIO) -> Iterator[str]:
+    """``_lines`` of a text stream, read a block at a time."""
+    for number, line in enumerate(lf_lines(fh)):
+        yield (line.lstrip("\ufeff") if number == 0 else line).rstrip("\r")
+
+
 def _record_tags(lines: list[tuple[int, str]]) -> dict[str, Any]:
     """Tag -> value for one plain-text record; raises ValueError on a line that is no tag."""
     tags: dict[str, list[str]] = {}
@@ -87,7 +95,7 @@ def _tag_value(tag: str, occurrences: list[list[str]]) -> Any:
     return values[0] if len(values) == 1 else values
 
 
-def plain_text_blocks(lines: list[str]) -> Iterator[tuple[int, list[tuple[int, str]], bool]]:
+def plain_text_blocks(lines: Iterable[str]) -> Iterator[tuple[int, list[tuple[int, str]], bool]]:
     """(start line, numbered lines, is_record) per ``PT``..``ER`` record or stray text run."""
     start, block, in_record = 0, [], False
     for number, line in enumerate(lines, 1):
@@ -126,7 +134,11 @@ class WosPlainTextReader:
 
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
         """Yield one record per ``PT``..``ER`` block; malformed blocks as rejected rows."""
-        for start, block, is_record in plain_text_blocks(_lines(text)):
+        return self.stream(io.StringIO(text, newline=""), path)
+
+    def stream(self, fh: TextIO, path: Path) -> Iterator[ReadItem]:
+        """``read`` of a text stream, holding one record at a time."""
+        for start, block, is_record in plain_text_blocks(_stream_lines(fh)):
             raw_text = "\n".join(line for _, line in block)
             if not is_record:
                 yield RejectedRow(start, "text outside any PT ... ER record", raw_text)
@@ -159,9 +171,13 @@ class WosTabReader:
 
     def read(self, text: str, path: Path) -> Iterator[ReadItem]:
         """Yield one record per row; a row whose field count differs is rejected."""
-        lines = _lines(text)
-        header = _header(lines[0]) if lines else []
-        for number, line in enumerate(lines[1:], 2):
+        return self.stream(io.StringIO(text, newline=""), path)
+
+    def stream(self, fh: TextIO, path: Path) -> Iterator[ReadItem]:
+        """``read`` of a text stream, one line at a time."""
+        lines = _stream_lines(fh)
+        header = _header(next(lines, ""))
+        for number, line in enumerate(lines, 2):
             if not line.strip():
                 continue
             row = line.split("\t")
