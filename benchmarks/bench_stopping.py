@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from orders import cached_run  # noqa: E402
+from orders import cache_path, cached_run  # noqa: E402
 from review_questions import QUESTIONS  # noqa: E402
 from reviews import available  # noqa: E402
 
@@ -49,15 +49,21 @@ def review_features(name: str, path: Path, column: str, settings: ReviewSettings
                                   criteria)
 
 
-def runs(reviews: dict, settings: ReviewSettings, repeat: int, progress=None) -> dict:
-    """review -> list of (truth, cached run) per seed."""
+def runs(reviews: dict, settings: ReviewSettings, repeat: int, progress=None,
+         cached_only: bool = False) -> dict:
+    """review -> list of (truth, seed, cached run) per seed (``cached_only``: only the runs
+    already simulated)."""
     out = {}
     cold = settings.prior_relevant + settings.prior_irrelevant == 0
     for name, (path, column, _) in reviews.items():
-        labeled, features = review_features(name, path, column, settings, cold)
+        labeled, features = review_features(name, path, column, settings, cold and
+                                            not cached_only)
         out[name] = []
         for seed in range(settings.seed, settings.seed + repeat):
             priors = draw_priors(labeled.truth, settings, seed)
+            if cached_only and not cache_path(name, labeled.sha256, settings, priors, seed,
+                                              extra={"cold": cold}).exists():
+                continue
             out[name].append((labeled.truth, seed, cached_run(
                 name, labeled.sha256, features, labeled.truth, settings, priors, seed,
                 extra={"cold": cold})))
@@ -106,6 +112,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reviews", default=",".join(available()))
     parser.add_argument("--priors", default="1,1")
+    parser.add_argument("--cached-only", action="store_true", help="only the runs already "
+                        "in build/screening-orders/ (say so when reporting)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     relevant, irrelevant = (int(p) for p in (args.priors.split(",") * 2)[:2])
@@ -114,7 +122,9 @@ def main() -> None:
     reviews = {n: available()[n] for n in args.reviews.split(",")}
     simulated = runs(reviews, settings, args.repeat,
                      None if args.json else lambda n, s: print(f"  {n} seed {s}",
-                                                               file=sys.stderr, flush=True))
+                                                               file=sys.stderr, flush=True),
+                     args.cached_only)
+    simulated = {n: s for n, s in simulated.items() if s}
     rows = table(simulated, settings)
     chosen, overall = choose(rows)
     per_review = {rule: {review: summary(results, rows["oracle"][review])

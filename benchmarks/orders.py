@@ -33,15 +33,20 @@ def settings_key(settings: ReviewSettings, extra: dict | None = None) -> str:
                           ).hexdigest()[:10]
 
 
+def cache_path(name: str, sha256: str, settings: ReviewSettings, priors, seed: int,
+               estimates: bool = True, extra: dict | None = None) -> Path:
+    tag = "-".join(map(str, priors)) or "cold"
+    return CACHE / (f"{name}-{sha256[:12]}-{settings_key(settings, extra)}-{tag}-s{seed}"
+                    f"{'-est' if estimates else ''}-{VERSION}.npz")
+
+
 def cached_run(name: str, sha256: str, features, truth: np.ndarray, settings: ReviewSettings,
                priors: np.ndarray, seed: int, estimates: bool = True,
                extra: dict | None = None, run=None) -> dict:
     """One replay's full order (every row, priors first), the model rule's estimates (when
     asked), the screening metrics (priors not counted) and the seconds it took. ``run``
     replaces litlab's replay (a candidate learner) with the same signature."""
-    tag = "-".join(map(str, priors)) or "cold"
-    path = CACHE / (f"{name}-{sha256[:12]}-{settings_key(settings, extra)}-{tag}-s{seed}"
-                    f"{'-est' if estimates else ''}-{VERSION}.npz")
+    path = cache_path(name, sha256, settings, priors, seed, estimates, extra)
     if path.exists():
         data = np.load(path)
         keys, means, variances = data["est_n"], data["est_mean"], data["est_var"]

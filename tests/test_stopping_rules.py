@@ -103,12 +103,15 @@ def test_cold_start_and_every_rule_through_the_cli(wilson_slice):
     assert data["stopping"]["rule"] == "buscar" and rep["stop"] == rep["stops"]["buscar"]
     assert rep["stops"]["buscar"]["recall"] >= 0.95
     text = run_cli("simulate", str(wilson_slice), "--priors", "0", "--question", QUESTION,
-                   "--repeat", "1", "--stopping", "knee").output
+                   "--repeat", "1", "--stopping", "knee", "--plot",
+                   str(wilson_slice.with_suffix(".knee.png"))).output
     assert "cold start ranked by criteria_match" in text and "stopping rule knee (heuristic" in text
-    refused = run_cli("simulate", str(wilson_slice), "--priors", "0", "--repeat", "1")
+    refused = run_cli("simulate", str(wilson_slice), "--priors", "0", "--repeat", "1",
+                      "--plot", str(wilson_slice.with_suffix(".x.png")))
     assert refused.exit_code == 2 and "a cold start (--priors 0) ranks by the question" in \
         refused.output
-    unknown = run_cli("simulate", str(wilson_slice), "--repeat", "1", "--stopping", "nope")
+    unknown = run_cli("simulate", str(wilson_slice), "--repeat", "1", "--stopping", "nope",
+                      "--plot", str(wilson_slice.with_suffix(".y.png")))
     assert unknown.exit_code == 2 and "available: buscar, knee" in unknown.output
 
 
