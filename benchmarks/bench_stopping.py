@@ -135,8 +135,9 @@ def main() -> None:
                          indent=2))
         return
     n_runs = sum(len(s) for s in simulated.values())
-    print(f"stopping rules on litlab's screening orders: {len(reviews)} reviews x "
-          f"{args.repeat} seeds = {n_runs} runs; priors {args.priors}; target recall 95%, "
+    seeds = ", ".join(f"{n} {len(s)}" for n, s in simulated.items())
+    print(f"stopping rules on litlab's screening orders: {n_runs} runs (seeds per review: "
+          f"{seeds}); priors {args.priors}; target recall 95%, "
           "confidence 95%; work saved = records never read (percent of all)")
     print(f"{'rule':<8}{'recall':>8}{'min':>7}{'reached':>9}{'saved':>8}{'oracle':>8}"
           f"{'of oracle':>11}  guarantee")
@@ -146,7 +147,7 @@ def main() -> None:
               f"{100 * s['reached']:>8.0f}%{100 * s['work_saved']:>7.1f}%"
               f"{100 * s['oracle_saved']:>7.1f}%{100 * s['of_oracle']:>10.0f}%  {kind}")
     print("\nper review: recall at the stop / reached / work saved (oracle's saving)")
-    for review in reviews:
+    for review in simulated:
         oracle = summary(rows["oracle"][review], rows["oracle"][review])["work_saved"]
         cells = "  ".join(f"{rule} {100 * s[review]['recall']:.0f}/{100 * s[review]['reached']:.0f}"
                           f"/{100 * s[review]['work_saved']:.0f}"

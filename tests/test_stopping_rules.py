@@ -127,8 +127,10 @@ def test_review_stopping_names_the_rule_and_lists_all_on_request(indexed_demo_fi
     assert chosen.exit_code == 0 and chosen.output.startswith("keep screening (buscar, "
                                                              "statistical)")
     every = run_cli("review", question, "--stopping", "--stopping-rule", "all", "--db", path)
-    lines = every.output.strip().splitlines()
+    *lines, methods = every.output.strip().splitlines()
     assert every.exit_code == 0 and len(lines) == 6
+    assert methods.startswith("methods: Screening was stopped by the buscar rule (Callaghan and "
+                              "Müller-Hansen (2020)") and "its guarantee is statistical" in methods
     assert [line.split("(")[1].split(",")[0] for line in lines] == STOPPING_RULES.names()
     assert "needs a random sample" in lines[2] and "40 of 310 screened" in lines[5]
     data = json.loads(run_cli("review", question, "--stopping", "--stopping-rule", "model",

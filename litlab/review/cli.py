@@ -87,7 +87,8 @@ def review(
             rules = None if stopping_rule is None else [stopping_rule]
             result = service.stopping(corpus.con, question, settings, corpus.settings.index,
                                       rules)
-            text = "\n".join(r["message"] for r in result["rules"] or [result])
+            text = "\n".join([r["message"] for r in result["rules"] or [result]]
+                             + [f"methods: {result['methods']}"])
         else:
             session = service.review_session(corpus.con, question, settings,
                                              corpus.settings.index, mode=mode, stage=stage)

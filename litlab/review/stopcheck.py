@@ -22,6 +22,21 @@ class RuleVerdict:
     screened: int
     relevant_found: int
     total: int
+    reference: str = ""
+    target: float = 0.95
+    confidence: float = 0.95
+
+    @property
+    def methods(self) -> str:
+        """The sentence a methods section reports: the rule, its source, its guarantee."""
+        kind, _, rests_on = self.guarantee.partition(": ")
+        confidence = (f" with {100 * self.confidence:.0f}% confidence"
+                      if kind == "statistical" else "")
+        return (f"Screening was stopped by the {self.rule} rule ({self.reference}) at a target "
+                f"recall of {100 * self.target:.0f}%{confidence}; its guarantee is {kind}: "
+                f"{rests_on}. {self.screened:,} of {self.total:,} records were screened and "
+                f"{self.relevant_found} relevant found when it was "
+                f"{'met' if self.met else 'last checked (not met)'}.")
 
     @property
     def message(self) -> str:
@@ -32,7 +47,7 @@ class RuleVerdict:
                 f"{self.total:,} screened, {self.relevant_found} relevant found")
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "message": self.message}
+        return {**asdict(self), "message": self.message, "methods": self.methods}
 
 
 def model_estimate(features, con: duckdb.DuckDBPyConnection, question: str,
@@ -83,5 +98,6 @@ def verdicts(con: duckdb.DuckDBPyConnection, question: str, settings: ReviewSett
                       f"{100 * settings.confidence:.0f}% confidence, {detail}" if bound else
                       f"recall cannot be bounded yet, {detail}")
         out.append(RuleVerdict(name, rule.guarantee, verdict.met, detail,
-                               int(len(labels)), int(labels.sum()), int(total)))
+                               int(len(labels)), int(labels.sum()), int(total), rule.reference,
+                               settings.target_recall, settings.confidence))
     return out
