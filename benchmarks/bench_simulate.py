@@ -95,10 +95,12 @@ def run_review(name: str, path: Path, column: str, settings: ReviewSettings, rep
     ours, theirs = [], []
     for seed in range(settings.seed, settings.seed + repeat):
         priors = draw_priors(truth, settings, seed)
-        start = priors[:0] if cold else priors
-        run = cached_run(name, labeled.sha256, features, truth, settings, start, seed,
-                         estimates=default, extra={"cold": cold})
-        ours.append({**run["metrics"], "seconds": run["seconds"]})
+        # Without priors nothing is drawn: every seed gives the same order, so one run.
+        if not (cold and ours):
+            run = cached_run(name, labeled.sha256, features, truth, settings,
+                             priors[:0] if cold else priors, settings.seed if cold else seed,
+                             estimates=default, extra={"cold": cold})
+            ours.append({**run["metrics"], "seconds": run["seconds"]})
         order = (screening_order(binary, path, [int(p) for p in priors], seed, cached_only)
                  if binary.exists() else None)
         if order is not None:
