@@ -39,14 +39,18 @@ def version(binary: Path) -> str:
     return (out.stdout or out.stderr).strip().split()[-1]
 
 
-def screening_order(binary: Path, data: Path, priors: list[int], seed: int) -> dict:
+def screening_order(binary: Path, data: Path, priors: list[int], seed: int,
+                    cached_only: bool = False) -> dict | None:
     """ASReview's default model (ELAS u4) from the given prior rows (0-based): the rows in
-    the order it asked for them after the priors, and the seconds the run took."""
+    the order it asked for them after the priors, and the seconds the run took
+    (``cached_only``: None when this run is not in the cache yet)."""
     digest = hashlib.sha256(data.read_bytes()).hexdigest()[:16]
     key = f"{data.stem}-{digest}-{'-'.join(map(str, priors))}-s{seed}-{version(binary)}"
     cached = CACHE / f"{key}.json"
     if cached.exists():
         return json.loads(cached.read_text())
+    if cached_only:
+        return None
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run.asreview"
         started = time.perf_counter()

@@ -2,14 +2,17 @@
 (ELAS u4), side by side in one run, and where litlab's stopping rule would have stopped.
 
     python benchmarks/bench_simulate.py [--repeat 5] [--reviews nagtegaal,hamilton,...]
-                                        [--tune] [--json]
+                                        [--tune] [--cold] [--asreview-cached-only] [--json]
 
 Same files, same priors (1 relevant + 1 irrelevant, drawn by litlab from seeds 535, 536, ...
 and given to ASReview with --prior-idx), same seeds, and the same metric code for both
 (litlab.review.metrics, priors not counted): WSS@95, recall after screening 10%, and
 ASReview's loss (normalised area between the perfect and the actual recall curve; lower is
-better). ASReview runs from its own virtualenv (benchmarks/asreview_baseline.py). The
-stopping rule (recall 95% with 95% confidence) is replayed on litlab's screening order.
+better). ASReview runs from its own virtualenv (benchmarks/asreview_baseline.py). litlab's
+orders are cached under build/screening-orders/ (benchmarks/orders.py) and shared with
+benchmarks/bench_stopping.py, which compares the stopping rules on them. --cold starts litlab
+from no priors (the question and criteria of benchmarks/review_questions.py) against
+ASReview from its 1+1.
 
 --tune also runs the candidate settings and picks one leave-one-review-out: for each review,
 the candidate whose smallest gain over ASReview on the *other three* reviews is largest, and
@@ -28,6 +31,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from asreview_baseline import DEFAULT_BINARY, found_array, screening_order  # noqa: E402
+from orders import cached_run  # noqa: E402
+from review_questions import QUESTIONS  # noqa: E402
 from reviews import available  # noqa: E402
 
 from litlab.review.classifier import fit_decision  # noqa: E402
@@ -46,7 +51,8 @@ CANDIDATES = {  # name: changes to the default settings
 }
 
 
-def features_of(path: Path, column: str, settings: ReviewSettings):
+def features_of(path: Path, column: str, settings: ReviewSettings, question=None,
+                criteria=None):
     labeled = read_labeled_file(path, column)
     index = IndexSettings()
 
@@ -55,7 +61,8 @@ def features_of(path: Path, column: str, settings: ReviewSettings):
 
         return load_embedder(index.model, "cpu", index.batch_size).encode(texts)
 
-    return labeled, file_features(labeled, settings, index.model, embed)
+    return labeled, file_features(labeled, settings, index.model, embed, "relevant", question,
+                                  criteria)
 
 
 
@@ -79,17 +86,24 @@ def retrain_ms(features, truth, settings, sizes=(50, 500, 2000)) -> dict:
 
 
 def run_review(name: str, path: Path, column: str, settings: ReviewSettings, repeat: int,
-               binary: Path) -> dict:
-    labeled, features = features_of(path, column, settings)
+               binary: Path, default: bool = True, cold: bool = False,
+               cached_only: bool = False) -> dict:
+    """litlab's runs (cached under build/screening-orders/, shared with bench_stopping.py)
+    beside ASReview's from the same 1+1 priors; ``cold``: litlab starts from no priors."""
+    labeled, features = features_of(path, column, settings, *(QUESTIONS[name] if cold else ()))
     truth = labeled.truth
-    ours, theirs, stops = [], [], []
+    ours, theirs = [], []
     for seed in range(settings.seed, settings.seed + repeat):
         priors = draw_priors(truth, settings, seed)
-        rep = replay(features, truth, settings, priors, "relevant", seed)
-        ours.append({**rep.metrics, "seconds": rep.seconds})
-        stops.append(rep.stop)
-        if binary.exists():
-            order = screening_order(binary, path, [int(p) for p in priors], seed)
+        # Without priors nothing is drawn: every seed gives the same order, so one run.
+        if not (cold and ours):
+            run = cached_run(name, labeled.sha256, features, truth, settings,
+                             priors[:0] if cold else priors, settings.seed if cold else seed,
+                             estimates=default, extra={"cold": cold})
+            ours.append({**run["metrics"], "seconds": run["seconds"]})
+        order = (screening_order(binary, path, [int(p) for p in priors], seed, cached_only)
+                 if binary.exists() else None)
+        if order is not None:
             found = found_array(order["order"], truth, len(priors))
             to_find = int(truth.sum() - truth[priors].sum())
             theirs.append({**screening_metrics(found, to_find), "seconds": order["seconds"]})
@@ -97,11 +111,8 @@ def run_review(name: str, path: Path, column: str, settings: ReviewSettings, rep
     return {"review": name, "records": int(len(truth)), "relevant": int(truth.sum()),
             "litlab": mean(ours), "asreview": mean(theirs) if theirs else None,
             "litlab_runs": ours, "asreview_runs": theirs,
-            "stopping": {"recall": float(np.mean([s["recall"] for s in stops])),
-                         "reached": float(np.mean([s["reached"] for s in stops])),
-                         "work_saved": float(np.mean([s["work_saved"] for s in stops])),
-                         "runs": stops},
-            "retrain_ms": retrain_ms(features, truth, settings)}
+            "retrain_ms": retrain_ms(features, truth, settings) if default and not cold
+            else None}
 
 
 def gain(result: dict) -> dict:
@@ -132,6 +143,10 @@ def main() -> None:
     parser.add_argument("--reviews", default=",".join(available()))
     parser.add_argument("--asreview", type=Path, default=DEFAULT_BINARY)
     parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--cold", action="store_true", help="litlab from no priors (the cold "
+                        "start from benchmarks/review_questions.py) against ASReview's 1+1")
+    parser.add_argument("--asreview-cached-only", action="store_true", help="only ASReview "
+                        "runs already in build/asreview-cache/ (a run takes minutes)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     reviews = {n: available()[n] for n in args.reviews.split(",")}
@@ -141,7 +156,9 @@ def main() -> None:
     base = ReviewSettings(repeat=args.repeat)
     candidates = CANDIDATES if args.tune else {DEFAULT: {}}
     table = {c: {n: run_review(n, p, col, dataclasses.replace(base, **changes), args.repeat,
-                               args.asreview) for n, (p, col, _) in reviews.items()}
+                               args.asreview, c == DEFAULT, args.cold,
+                               args.asreview_cached_only)
+                 for n, (p, col, _) in reviews.items()}
              for c, changes in candidates.items()}
     default = table[DEFAULT]
     out = {"default": default, "candidates": table if args.tune else None,
@@ -150,8 +167,9 @@ def main() -> None:
     if args.json:
         print(json.dumps(out, indent=2, default=float))
         return
-    print(f"priors 1+1, seeds {base.seed}..{base.seed + args.repeat - 1}; means over seeds; "
-          "percent, priors not counted; loss: lower is better")
+    print(f"priors {'0 for litlab (cold start), 1+1 for ASReview' if args.cold else '1+1'}, "
+          f"seeds {base.seed}..{base.seed + args.repeat - 1}; means over seeds; percent, "
+          "priors not counted; loss: lower is better")
     print(f"{'review':<12}{'':<10}" + "".join(f"{k:>12}" for k in KEYS) + f"{'s/run':>8}")
     for name, r in default.items():
         for who in ("litlab", "asreview"):
@@ -163,15 +181,14 @@ def main() -> None:
             g = gain(r)
             print(f"{'':<12}{'gain':<10}{g['wss@95']:>+12.1f}{g['recall@10%']:>+12.1f}"
                   f"{g['loss']:>+12.4f}   ({'at or above' if min(g['wss@95'], g['loss']) >= 0 else 'BEHIND'} on WSS@95 and loss)")
-    print("\nstopping rule (recall 95%, confidence 95%), per review over the seeds:")
-    for name, r in default.items():
-        s = r["stopping"]
-        print(f"  {name:<12} recall at the stop {100 * s['recall']:.1f}%, reached 95% in "
-              f"{100 * s['reached']:.0f}% of runs, work saved {100 * s['work_saved']:.1f}%")
+    print("\nstopping rules: python benchmarks/bench_stopping.py (the same cached orders)")
+    print(f"ASReview runs per review: " + ", ".join(f"{n} {len(r['asreview_runs'])}"
+                                                   for n, r in default.items()))
     print("\nretrain + rescore every record, ms (decisions so far -> ms):")
     for name, r in default.items():
-        print(f"  {name:<12} {r['records']} records: " + ", ".join(
-            f"{n} -> {ms}" for n, ms in r["retrain_ms"].items()))
+        if r["retrain_ms"]:
+                print(f"  {name:<12} {r['records']} records: " + ", ".join(
+                f"{n} -> {ms}" for n, ms in r["retrain_ms"].items()))
     if out["leave_one_out"]:
         print("\nleave-one-review-out choice among the candidates:")
         for row in out["leave_one_out"]:

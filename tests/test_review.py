@@ -145,7 +145,7 @@ def test_labels_from_30_reviews_agree_with_the_gold_labels(demo, truth, tmp_path
     from litlab.review.runs import classifier_methods_paragraph
 
     text = classifier_methods_paragraph(describe_run(demo.con, result.run_id))
-    assert "30 human reviews (15 TRUE, 15 FALSE" in text and "question_similarity" not in text
+    assert "30 human reviews (15 TRUE, 15 FALSE" in text and "criteria_match" not in text
     assert "Platt scaling fitted on 5-fold out-of-fold decision values" in text
 
 
@@ -156,7 +156,7 @@ def test_session_ranks_zero_shot_then_learns_and_applies_the_stopping_rule(demo,
                                      mode="relevant")
     assert "no relevant record found yet" in session.stopping_message()
     first = session.next()
-    assert "zero-shot (question_similarity)" in first.why and first.score is None
+    assert "zero-shot (criteria_match)" in first.why and first.score is None
     assert "bibliometric" in (first.title + (first.abstract or "")).lower()
     session.decide(first.record_id, "TRUE")
     false_one = next(r for r, t in truth.items() if not t)
@@ -216,7 +216,7 @@ def test_llm_probabilities_join_the_features_and_show_in_the_review(demo, truth)
     for record_id in reviewed:
         add_review(demo.con, QUESTION, record_id, "TRUE" if truth[record_id] else "FALSE", "me")
     features = service.features_for(demo.con, QUESTION, ReviewSettings(), demo.settings.index)
-    assert features.groups == ["tfidf", "embeddings", "llm_p_true", "question_similarity"]
+    assert features.groups == ["tfidf", "embeddings", "llm_p_true", "criteria_match"]
     assert features.details["llm_run"] == llm.run_ids[0]
     result = service.label_from_reviews(demo.con, QUESTION, ReviewSettings(), demo.settings.index)
     params = demo.con.execute("SELECT parameters FROM label_runs WHERE run_id = ?",

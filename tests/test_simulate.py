@@ -66,7 +66,7 @@ def test_simulate_cli_json_has_means_repetitions_and_the_stop(tmp_path):
     text = CliRunner().invoke(app, ["simulate", str(wilson), "--repeat", "1", "--plot",
                                     str(tmp_path / "d.png"), "--target-recall", "0.9"])
     assert "WSS@95" in text.output.upper() and "mean" in text.output
-    assert "stopping rule (recall 90% with 95% confidence)" in text.output
+    assert "stopping rule buscar (statistical; recall 90% with 95% confidence)" in text.output
 
 
 def test_bad_simulation_files_say_what_is_wrong(tmp_path):

@@ -26,7 +26,6 @@ from litlab.review.settings import ReviewSettings
 ORDERS = ("uncertain", "relevant")
 MODEL_ID = ("linear SVMs on TF-IDF (ASReview ELAS u4 recipe) and on embeddings, "
             "standardised and summed, Platt-calibrated")
-LEARNERS = ("tfidf", "ensemble")
 
 
 class NotEnoughReviews(LitlabError):
@@ -93,20 +92,16 @@ def fit_decision(features: Features, rows: np.ndarray, truth: np.ndarray,
     """
     y = np.asarray(truth).astype(int)
     check_classes(int(y.sum()), int(len(y) - y.sum()), settings)
-    if settings.learner not in LEARNERS:
-        raise LitlabError(f"unknown learner {settings.learner!r}; available: "
-                          f"{', '.join(LEARNERS)}")
-    ratio = settings.screening_ratio if screening else 1.0
-    if screening and settings.learner == "tfidf" and features.tfidf is not None:
-        return _standardised(_svm(features.tfidf, rows, y, settings.tfidf_C, ratio), True)
-    members = member_decisions(features, rows, y, settings, ratio, centre=screening)
+    if screening:
+        from litlab.review.learners import SCREENING_LEARNERS
+
+        return SCREENING_LEARNERS.create(settings.learner).decision(features, rows, y, settings)
+    members = member_decisions(features, rows, y, settings, 1.0, centre=False)
     if "tfidf" not in members:
         return members["embeddings"]
-    terms = members["tfidf"]
     if "embeddings" not in members:
-        return terms
-    weight = settings.embedding_weight if screening else settings.label_embedding_weight
-    return terms + weight * members["embeddings"]
+        return members["tfidf"]
+    return members["tfidf"] + settings.label_embedding_weight * members["embeddings"]
 
 
 def probability(decision: np.ndarray) -> np.ndarray:

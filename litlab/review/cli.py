@@ -48,6 +48,9 @@ def review(
                                    "Cohen's kappa with a 95% CI."),
     stopping: bool = typer.Option(False, "--stopping", help="The stopping rule on the reviews "
                                   "so far."),
+    stopping_rule: Optional[str] = typer.Option(None, "--stopping-rule", help="With --stopping: "
+                                                "a rule (buscar, knee, target, qbcb, safe, "
+                                                "model) or all; default the chosen one."),
     stage: str = typer.Option("title-abstract", "--stage", help="title-abstract | full-text "
                               "(the records included at title/abstract; an exclusion takes a "
                               "reason)."),
@@ -82,8 +85,11 @@ def review(
             result = service.agreement(corpus.con, question)
             text = report.format_agreement(result)
         elif stopping:
-            result = service.stopping(corpus.con, question, settings)
-            text = result["message"]
+            rules = None if stopping_rule is None else [stopping_rule]
+            result = service.stopping(corpus.con, question, settings, corpus.settings.index,
+                                      rules)
+            text = "\n".join([r["message"] for r in result["rules"] or [result]]
+                             + [f"methods: {result['methods']}"])
         else:
             session = service.review_session(corpus.con, question, settings,
                                              corpus.settings.index, mode=mode, stage=stage)
@@ -120,7 +126,11 @@ def validate(
 def _priors(text: str) -> tuple[int, int]:
     parts = [p.strip() for p in text.split(",")]
     if not all(p.isdigit() for p in parts) or len(parts) not in (1, 2):
-        raise typer.BadParameter("--priors is N (N relevant and N irrelevant) or R,I")
+        raise typer.BadParameter("--priors is N (N relevant and N irrelevant) or R,I; 0 is a "
+                                 "cold start from --question and --criteria")
+    if (int(parts[0]) == 0) != (int(parts[-1]) == 0):
+        raise typer.BadParameter("--priors: a cold start is 0 (none of either); otherwise "
+                                 "give at least one relevant and one irrelevant")
     return (int(parts[0]), int(parts[-1]))
 
 
@@ -140,7 +150,15 @@ def simulate(
                                      "confidence."),
     learner: str = typer.Option("tfidf", "--learner", help="tfidf (ASReview's ELAS u4 recipe) | "
                                 "ensemble (plus embeddings)"),
-    question: Optional[str] = typer.Option(None, "--question", help="With a .duckdb FILE."),
+    question: Optional[str] = typer.Option(None, "--question", help="The review's question: "
+                                           "needed with a .duckdb FILE; with a CSV it ranks "
+                                           "the cold start (--priors 0)."),
+    criteria: Optional[str] = typer.Option(None, "--criteria", help="With a CSV: eligibility "
+                                           "criteria (a text file or the text) for the cold "
+                                           "start."),
+    stopping: Optional[str] = typer.Option(None, "--stopping", help="The stopping rule to "
+                                           "report (buscar, knee, target, qbcb, safe, model; "
+                                           "default the chosen one), or all of them."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Recall curve PNG "
                                         "(default FILE-stem.recall.png here)."),
     as_json: bool = typer.Option(False, "--json", help="Means and per-repetition metrics."),
@@ -151,10 +169,14 @@ def simulate(
     from litlab.review import service
     from litlab.settings import IndexSettings
 
+    from litlab.review.stoprules import rule_names
+
     relevant, irrelevant = _priors(priors)
+    every = rule_names() if stopping == "all" else None
     settings = _review_settings(repeat=repeat, seed=seed, prior_relevant=relevant,
                                 prior_irrelevant=irrelevant, target_recall=target_recall,
-                                confidence=confidence, learner=learner)
+                                confidence=confidence, learner=learner,
+                                stopping_rule=None if stopping in (None, "all") else stopping)
     plot = plot or Path(f"{file.stem}.recall.png")
     progress = None if as_json else tqdm_progress
     if file.suffix == ".duckdb":
@@ -162,8 +184,8 @@ def simulate(
             raise typer.BadParameter("simulating on a corpus needs --question")
         with _open(file) as corpus:
             report = service.simulate_reviews(corpus.con, question, settings,
-                                              corpus.settings.index, mode, plot, progress)
+                                              corpus.settings.index, mode, plot, progress, every)
     else:
         report = service.simulate_file(file, settings, IndexSettings(), label_column, mode, plot,
-                                       progress)
+                                       progress, question, criteria, every)
     echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_text())

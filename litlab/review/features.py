@@ -106,8 +106,8 @@ def corpus_features(con: duckdb.DuckDBPyConnection, question: str, settings: Rev
                     embedding_model: str, embed_question=None) -> Features:
     """Features of every record of the corpus for one question.
 
-    ``embed_question`` turns the question into a vector (the embedding model); it is only
-    called when the corpus has embeddings and similarity is wanted.
+    ``embed_question`` turns the question and its criteria into a vector (the embedding
+    model); it is only called when the corpus has embeddings and similarity is wanted.
     """
     from litlab.index.vectors import load_matrix, texts
 
@@ -129,11 +129,17 @@ def corpus_features(con: duckdb.DuckDBPyConnection, question: str, settings: Rev
     signals = {}
     if llm is not None:
         signals["llm_p_true"] = llm
-    if embeddings is not None and settings.use_similarity and embed_question is not None:
-        query = np.asarray(embed_question(question), dtype=np.float32).reshape(-1)
-        similarity = embeddings @ query
-        similarity[~embeddings.any(axis=1)] = np.nan
-        signals["question_similarity"] = similarity
+    if settings.use_similarity:
+        # The cold start: the question and its criteria, by meaning and by their words.
+        from litlab.review import coldstart
+        from litlab.review.criteria import question_settings
+
+        query = coldstart.query_text(question, question_settings(con, question)["criteria"])
+        query_vector = (embed_question(query) if embeddings is not None
+                        and embed_question is not None else None)
+        signals[coldstart.NAME] = coldstart.criteria_signal(
+            [t for _, t in rows], embeddings if query_vector is not None else None,
+            query_vector, query)
     features = build_features([t for _, t in rows], embeddings, signals, settings, ids)
     features.details.update(embedding_model=embedding_model if embeddings is not None else None,
                             llm_run=run_id)

@@ -87,26 +87,36 @@ def label_from_reviews(con: duckdb.DuckDBPyConnection, question: str, settings: 
 
 def simulate_file(path: Path, settings: ReviewSettings, index: IndexSettings,
                   label_column: str | None = None, mode: str = "relevant",
-                  plot_path: Path | None = None, progress=None) -> SimulationReport:
-    """Replay screening on a fully labeled CSV (ASReview layout) with seeds and repetitions."""
+                  plot_path: Path | None = None, progress=None, question: str | None = None,
+                  criteria: str | Path | None = None, rules: list[str] | None = None
+                  ) -> SimulationReport:
+    """Replay screening on a fully labeled CSV (ASReview layout) with seeds and repetitions;
+    with ``question`` (and ``criteria``: text or a file) the cold start can rank before any
+    prior (``settings.prior_relevant = prior_irrelevant = 0``); ``rules`` are the stopping
+    rules to replay beside the chosen one."""
+    from litlab.review.criteria import read_criteria
     from litlab.review.simulate import file_features, read_labeled_file, simulate
 
     labeled = read_labeled_file(Path(path), label_column)
+    criteria_text = read_criteria(criteria) if criteria is not None else None
 
     def embed(texts):
         from litlab.index.embedders import load_embedder
 
         return load_embedder(index.model, index.device, index.batch_size).encode(texts)
 
-    features = file_features(labeled, settings, index.model, embed, mode)
+    features = file_features(labeled, settings, index.model, embed, mode, question,
+                             criteria_text)
     return simulate(features, labeled.truth, settings, Path(path).name, mode, plot_path,
-                    progress)
+                    progress, rules)
 
 
 def simulate_reviews(con: duckdb.DuckDBPyConnection, question: str, settings: ReviewSettings,
                      index: IndexSettings, mode: str = "relevant",
-                     plot_path: Path | None = None, progress=None) -> SimulationReport:
-    """Replay screening over a corpus's reviewed records, their human labels as the truth."""
+                     plot_path: Path | None = None, progress=None,
+                     rules: list[str] | None = None) -> SimulationReport:
+    """Replay screening over a corpus's reviewed records, their human labels as the truth
+    (the cold start ranks by the question and its stored criteria)."""
     from litlab.review.simulate import simulate
 
     features = features_for(con, question, settings, index)
@@ -119,7 +129,7 @@ def simulate_reviews(con: duckdb.DuckDBPyConnection, question: str, settings: Re
     rows = [row_of[int(r)] for r in decided.record_id]
     truth = (decided.label == "TRUE").to_numpy()
     return simulate(features.subset(rows), truth, settings, f"reviews of {question[:60]!r}",
-                    mode, plot_path, progress)
+                    mode, plot_path, progress, rules)
 
 
 def validate(con: duckdb.DuckDBPyConnection, run_id: int, n: int, seed: int | None = None,
@@ -146,10 +156,22 @@ def disagreements(con: duckdb.DuckDBPyConnection, question: str) -> pd.DataFrame
     return disputed(con, question)
 
 
-def stopping(con: duckdb.DuckDBPyConnection, question: str, settings: ReviewSettings) -> dict:
-    """The stopping rule on the reviews of a question so far (refused, with the reason,
-    before any relevant record is found)."""
-    from litlab.review.stopping import StoppingRule, review_status
+def stopping(con: duckdb.DuckDBPyConnection, question: str, settings: ReviewSettings,
+             index: IndexSettings | None = None, rules: list[str] | None = None) -> dict:
+    """The chosen stopping rule (``settings.stopping_rule``) on the reviews of a question so
+    far, and with ``rules`` those rules too ("all": every one); refused, with the reason,
+    before any relevant record is found."""
+    from litlab.review.stopcheck import verdicts
+    from litlab.review.stoprules import STOPPING_RULES
+    from litlab.review.stopping import NothingFoundYet, screening_order
 
-    rule = StoppingRule(settings.target_recall, settings.confidence)
-    return review_status(con, question, rule).to_dict()
+    names = list(dict.fromkeys([settings.stopping_rule, *(
+        STOPPING_RULES.names() if rules == ["all"] else rules or [])]))
+    if not screening_order(con, normalise_question(question)).any():
+        raise NothingFoundYet(
+            "no relevant record found yet: the stopping rule estimates recall from the relevant "
+            "records found, so keep screening until there is one")
+    features = (features_for(con, question, settings, index)
+                if "model" in names and index is not None else None)
+    found = verdicts(con, normalise_question(question), settings, names, features)
+    return {**found[0].to_dict(), "rules": [v.to_dict() for v in found] if rules else None}

@@ -165,19 +165,33 @@ class ReviewSession:
         """Leave a record for later in this session (nothing is stored)."""
         self.skipped.add(int(record_id))
 
-    def stopping(self) -> StoppingStatus | None:
-        """The stopping rule on the screening so far; None before any relevant record."""
-        try:
-            return review_status(self.con, self.question, self.rule)
-        except NothingFoundYet:
-            return None
+    def stopping(self, rules: list[str] | None = None):
+        """The chosen stopping rule on the screening so far (``.met``, ``.message``), or with
+        ``rules`` a list of those rules' verdicts; None before any relevant record."""
+        from litlab.review.stopcheck import verdicts
 
-    def stopping_message(self) -> str:
-        """The rule's verdict in one line, also before it can be computed."""
-        result = self.stopping()
+        if self.settings.stopping_rule == "buscar" and rules is None:
+            try:  # the hypergeometric test's own status: p-value and recall bound
+                return review_status(self.con, self.question, self.rule)
+            except NothingFoundYet:
+                return None
+        if not self.n_true:
+            return None
+        found = verdicts(self.con, self.question, self.settings,
+                         rules or [self.settings.stopping_rule], self.features)
+        return found if rules else found[0]
+
+    def stopping_message(self, every_rule: bool = False) -> str:
+        """The chosen rule's verdict in one line (every rule's, a line each), also before it
+        can be computed."""
+        from litlab.review.stoprules import rule_names
+
+        result = self.stopping(rule_names() if every_rule else None)
         if result is None:
             return ("stopping rule: no relevant record found yet; it estimates recall from the "
                     "relevant records found")
+        if every_rule:
+            return "\n".join(v.message for v in result)
         return result.message
 
     def counts(self) -> dict:

@@ -41,10 +41,15 @@ class ReviewSettings:
     # calibration) and similarity to the question rank records before the first reviews.
     use_llm: bool = True
     use_similarity: bool = True
-    # The stopping rule (Callaghan and Müller-Hansen 2020): stop once recall of at least
-    # target_recall is reached with this confidence.
+    # The stopping rules' target: stop once recall of at least target_recall is reached
+    # (with this confidence, for the rules that state one).
     target_recall: float = 0.95
     confidence: float = 0.95
+    # Which stopping rule a review and a simulation report (litlab.review.stoprules: buscar,
+    # knee, target, qbcb, safe, model); chosen by benchmarks/bench_stopping.py.
+    stopping_rule: str = "buscar"
+    # The model rule's estimate of the relevant left is refreshed every this many records.
+    estimate_every: int = 25
     # Simulation: priors drawn per repetition, repetitions, and the base seed.
     prior_relevant: int = 1
     prior_irrelevant: int = 1

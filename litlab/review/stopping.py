@@ -56,10 +56,10 @@ class StoppingStatus:
                  "recall cannot be bounded yet (too few irrelevant records since the last "
                  "relevant one)")
         if self.met:
-            return (f"stopping criterion met: {bound} (target {100 * self.rule.recall:.0f}%; "
+            return (f"stopping criterion met (buscar, statistical): {bound} (target {100 * self.rule.recall:.0f}%; "
                     f"p = {self.p_value:.3f}); {self.screened:,} of {self.total:,} screened, "
                     f"{self.relevant_found} relevant found")
-        return (f"keep screening: {bound} so far, the target is {100 * self.rule.recall:.0f}% "
+        return (f"keep screening (buscar, statistical): {bound} so far, the target is {100 * self.rule.recall:.0f}% "
                 f"(p = {self.p_value:.3f} must fall below {1 - self.rule.confidence:.2f}); "
                 f"{self.screened:,} of {self.total:,} screened, {self.relevant_found} relevant found")
 
@@ -80,6 +80,8 @@ def p_value(labels: np.ndarray, total: int, target: float) -> float:
     from scipy.stats import hypergeom
 
     labels = np.asarray(labels, dtype=np.int64)
+    if not len(labels):
+        return 1.0
     seen = int(labels.sum())
     last_first = labels[::-1]
     in_sample = np.cumsum(last_first)  # relevant among the last n screened
@@ -87,11 +89,14 @@ def p_value(labels: np.ndarray, total: int, target: float) -> float:
     population = total - (len(labels) - sizes)  # the last n plus every record not screened
     # The fewest relevant records the urn must hold for recall to be below the target.
     needed = np.floor(seen / target + 1 - (seen - in_sample))
-    possible = needed <= population
-    p = np.zeros(len(labels))
-    p[possible] = hypergeom.cdf(in_sample[possible], population[possible], needed[possible],
-                                sizes[possible])
-    return float(p.min()) if len(p) else 1.0
+    if (needed > population).any():
+        return 0.0
+    # Among windows with the same number of relevant records the p-value falls as the window
+    # grows, so only the longest of each (the one just before the next relevant record going
+    # back) can be the minimum: the same value as every window, ~20x faster in a long review.
+    ends = np.flatnonzero(np.append(last_first[1:] == 1, True))
+    return float(hypergeom.cdf(in_sample[ends], population[ends], needed[ends],
+                               sizes[ends]).min())
 
 
 def recall_bound(labels: np.ndarray, total: int, confidence: float) -> float:

@@ -56,6 +56,7 @@ def build(gr, ctx, question):
                                  elem_id="ll-review-reason")
             begin = gr.Button("Review this question", elem_id="ll-review-start", scale=1)
             train = gr.Button("Label all records from my reviews (classifier)", scale=1)
+            rules = gr.Button("Every stopping rule", scale=1, elem_id="ll-review-rules")
         shown = gr.HTML("<p class='ll-hint'>Reviews teach the classifier: each decision "
                         "re-ranks what comes next. A run's validation sample comes first, "
                         "with the model's label hidden.</p>", elem_id="ll-review-card")
@@ -96,7 +97,16 @@ def build(gr, ctx, question):
                 f"{run.labeled:,} records ({run.predicted_true:,} TRUE); it is in the runs "
                 "table and the export.")
 
+    @user_errors
+    def every_rule(text, who, order, step):
+        session = session_for(ctx, text, who, order, step)
+        if session.stage == "full_text":
+            return "The stopping rules read the title/abstract stage."
+        return "\n".join(f"- {line}" for line in
+                         session.stopping_message(every_rule=True).splitlines())
+
     begin.click(start, [question, reviewer, mode, stage], [shown, record, reason])
+    rules.click(every_rule, [question, reviewer, mode, stage], [outcome])
     for label, button in buttons.items():
         button.click(decider(label), [question, reviewer, mode, stage, reason, record],
                      [shown, record])
