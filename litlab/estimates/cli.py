@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from litlab.cli_common import open_corpus
+from litlab.terminal import echo
 
 app = typer.Typer()
 DB_OPTION = typer.Option(Path("litlab.duckdb"), "--db", help="The corpus database file.",
@@ -25,11 +26,11 @@ def _print(result, as_json: bool, as_csv: bool) -> None:
     if as_csv:
         from litlab.spreadsheet import escape_frame
 
-        typer.echo(escape_frame(result.frame()).to_csv(index=False), nl=False)
+        echo(escape_frame(result.frame()).to_csv(index=False), nl=False)
     elif as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        typer.echo(format_result(result))
+        echo(format_result(result))
 
 
 @app.command()
@@ -57,7 +58,7 @@ def estimate(
     if plot is not None:
         from litlab.estimates.plot import write_plot
 
-        typer.echo(f"wrote {write_plot(result, plot)}", err=True)
+        echo(f"wrote {write_plot(result, plot)}", err=True)
     _print(result, as_json, as_csv)
 
 
