@@ -150,9 +150,14 @@ def probe_server(url: str, api_key: str | None = None) -> list[ModelEntry]:
                            f"not usable: {type(exc).__name__}: {reason}")]
 
 
-def list_models(base_urls=(), gguf_paths=(), api_key: str | None = None) -> list[ModelEntry]:
-    """Everything that can label here, bundled first."""
-    entries = bundled() + hf_cache_models() + gguf_models(gguf_paths) + ollama_models()
+def list_models(base_urls=(), gguf_paths=(), api_key: str | None = None,
+                models_dir: Path | None = None) -> list[ModelEntry]:
+    """Everything that can label here, installed catalogue models (best first) and the
+    bundled model first."""
+    from litlab.labeling.catalogue import installed_entries
+
+    entries = installed_entries(models_dir) + bundled() + hf_cache_models() + \
+        gguf_models(gguf_paths) + ollama_models()
     for url in base_urls:
         entries += probe_server(url, api_key)
     return entries
