@@ -12,7 +12,7 @@ import math
 import random
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Callable
 
@@ -42,6 +42,7 @@ class RunResult:
     labeled: int
     status: str
     seconds: float
+    calibration: list[dict] = field(default_factory=list)  # per run, calibration.calibrate_run
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -78,7 +79,9 @@ def create_runs(con, questions: list[Question], scope: str, record_ids: list[int
                   "normalised over the options", "evidence": "similarity", "device":
                   backend_info.get("device"), "dtype": backend_info.get("dtype"),
                   "base_url": backend_info.get("base_url"),
-                  "llm": settings.model}  # as given (--llm): what a resume loads again
+                  # what a resume loads again: the model resolved (a "default" may name
+                  # another model once a better one is installed), else --llm as given
+                  "llm": backend_info.get("llm") or settings.model}
     # What `litlab label --resume RUN` alone needs to reach the same servers again.
     parameters.update({k: backend_info[k] for k in ("base_urls", "concurrency", "timeout_s")
                        if backend_info.get(k) is not None})
@@ -273,4 +276,5 @@ def load_backend(settings: LabelSettings):
                                api_key=settings.api_key,
                                max_context_tokens=settings.max_context_tokens,
                                batch_size=settings.batch_size, concurrency=settings.concurrency,
-                               timeout_s=settings.timeout_s, retries=settings.retries)
+                               timeout_s=settings.timeout_s, retries=settings.retries,
+                               models_dir=settings.models_dir, threads=settings.threads)
