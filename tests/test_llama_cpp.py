@@ -26,17 +26,19 @@ def smollm():
 
 
 def _bare_llama_logprob(backend, question, option: str) -> float:
-    """The option's log-probability from the whole prompt decoded in one sequence by
-    llama-cpp-python's own Llama (logits for every position): the reference."""
+    """The option's log-probability from the whole prompt (the backend's tokens) decoded in
+    one sequence by llama-cpp-python's own Llama (logits for every position): the reference."""
     import numpy as np
     from llama_cpp import Llama
 
-    from litlab.labeling.prompts import messages
+    from litlab.labeling.prompts import article_text
 
-    text = backend.render(messages(ARTICLE, question.block()))
+    head, middle, tail = backend._pieces()
+    prompt = (backend._tokens(head, special=True, bos=True) + backend._tokens(article_text(
+        ARTICLE)) + backend._tokens(middle, special=True) + backend._tokens(question.block())
+        + backend._tokens(tail, special=True))
+    target = backend._tokens(option)
     llm = Llama(str(backend.path), n_ctx=2048, logits_all=True, verbose=False)
-    prompt = llm.tokenize(text.encode(), add_bos=True, special=True)
-    target = llm.tokenize(option.encode(), add_bos=False, special=False)
     llm.eval(prompt + target[:-1])
     total = 0.0
     for k, token in enumerate(target):
