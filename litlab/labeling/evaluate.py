@@ -82,6 +82,9 @@ def evaluate_run(con: duckdb.DuckDBPyConnection, run_id: int, gold_path: Path | 
 
     result["ci"] = agreement(both.gold.tolist(), predicted, options)["ci"]
     result["against"] = str(gold_path)
+    from litlab.labeling.calibration import calibrated_figures
+
+    result.update(calibrated_figures(con, run_id, both, options))
     if validation is not None:
         result["validation"] = validation
     if plot_path:
