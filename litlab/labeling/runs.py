@@ -271,6 +271,11 @@ def load_backend(settings: LabelSettings):
         from litlab.labeling.discovery import resolve_ollama
 
         backend, model, urls = "openai", *resolve_ollama(model.removeprefix("ollama:"))
+    if backend == "llama.cpp":
+        from litlab.labeling.backends.llama_cpp_backend import runs_in_llama_cpp
+
+        # A Hugging Face id or folder is not a GGUF: the transformers backend loads it.
+        backend = backend if runs_in_llama_cpp(model) else "transformers"
     return LLM_BACKENDS.create(backend, model=model, device=settings.device,
                                base_url=urls[0] if urls else None, base_urls=urls,
                                api_key=settings.api_key,

@@ -60,6 +60,15 @@ def resolve_model(model: str, models_dir: Path | None) -> tuple[str, Path, str]:
     return path.name, path, str(path.resolve())
 
 
+def runs_in_llama_cpp(model: str) -> bool:
+    """Whether ``model`` names a GGUF model: the default, a catalogue name, a .gguf file."""
+    from litlab.labeling import catalogue
+    from litlab.labeling.backends.local import DEFAULT_MODEL
+
+    return model in ("default", DEFAULT_MODEL) or model.endswith(".gguf") or \
+        any(e.name == model for e in catalogue.CATALOGUE)
+
+
 def _chatml(msgs: list[dict]) -> str:
     return "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in msgs) + \
         "<|im_start|>assistant\n"
