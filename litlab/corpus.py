@@ -132,7 +132,8 @@ class Corpus(SystematicReview):
         cache, the Ollama on this machine and the configured servers, probed."""
         from litlab.labeling.discovery import list_models
 
-        return list_models(self.settings.label.urls(), api_key=self.settings.label.api_key)
+        return list_models(self.settings.label.urls(), api_key=self.settings.label.api_key,
+                           models_dir=self.settings.label.models_dir)
 
     def _settings_for(self, model):
         """(backend, settings) for a model of `models()`, or the configured one (None)."""

@@ -179,7 +179,8 @@ def format_evaluation(result: dict) -> str:
 
     source = ("all reviews, not a random sample" if result.get("against") == "the reviews"
               else result.get("against", "human labels"))
-    lines = [f"run {result['run_id']} against {result['n']} human labels ({source}): accuracy "
+    lines = [f"run {result['run_id']}, raw labels, against {result['n']} human labels "
+             f"({source}): accuracy "
              f"{result['accuracy']:.3f}{interval(ci.get('accuracy'))}, Cohen's kappa "
              f"{result['kappa']:.3f}{interval(ci.get('kappa'))}, ECE {result['ece']:.3f}; "
              "95% CIs in brackets",
@@ -188,6 +189,9 @@ def format_evaluation(result: dict) -> str:
         lines.append(f"{option:<16}{result['precision'][option]:>10.3f}"
                      f"{result['recall'][option]:>10.3f}{result['f1'][option]:>10.3f}"
                      f"{result['support'][option]:>9}")
+    from litlab.labeling.calibration import format_figures
+
+    lines += format_figures(result)
     if result.get("validation"):
         from litlab.review.report import format_validation
 
@@ -253,7 +257,10 @@ def format_run_result(result) -> str:
     if result.unscorable:
         line += (f"; {result.unscorable} answer{'s' if result.unscorable != 1 else ''} named no "
                  "option and got no label (kept to read; a resume asks again)")
-    return line + f"; `litlab runs show {result.run_ids[0]}` describes it"
+    from litlab.labeling.calibration import format_calibration
+
+    return (line + f"; `litlab runs show {result.run_ids[0]}` describes it"
+            + "".join("\n" + format_calibration(c) for c in result.calibration))
 
 
 def format_export(result: dict) -> str:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from litlab.errors import LitlabError
 from litlab.review.settings import ReviewSettings
@@ -65,14 +67,30 @@ class IndexSettings:
     max_query_terms: int = 64
 
 
+def default_models_dir() -> Path:
+    """Where `litlab models pull` installs models: ``LITLAB_MODELS``, else the user cache
+    folder (never the repository)."""
+    if os.environ.get("LITLAB_MODELS"):
+        return Path(os.environ["LITLAB_MODELS"]).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("litlab")) / "models"
+
+
 @dataclass(frozen=True)
 class LabelSettings:
     """Label runs: which model, how contexts are built, how work is batched."""
 
-    backend: str = "transformers"  # transformers | openai | vllm
-    # A Hugging Face id or folder, a .gguf file, (backend openai) the served model name, or
-    # ollama:NAME (a model of the Ollama on this machine).
+    # transformers | llama.cpp | openai | vllm. llama.cpp becomes the default once
+    # benchmarks/bench_label_models.py has measured the installed models' ranking.
+    backend: str = "transformers"
+    # A Hugging Face id or folder, a .gguf file; (llama.cpp) default (the best installed
+    # catalogue model, else the bundled SmolLM2-135M) or a catalogue name (`litlab models
+    # catalogue`); (openai) the served model name; or ollama:NAME.
     model: str = "smollm2-135m-instruct"
+    # Installed catalogue models (`litlab models pull`).
+    models_dir: Path = field(default_factory=default_models_dir)
+    threads: int = 0  # llama.cpp CPU threads; 0: every core
     base_url: str | None = None  # for the openai backend, e.g. http://127.0.0.1:8000/v1
     # Several servers in one run (each request to the least busy healthy one); with
     # base_url given too, it comes first.

@@ -1,6 +1,7 @@
 """Shared fixtures: real DuckDB files, real shared corpora read in place."""
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -12,6 +13,30 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpora"
 SCISCI = SHARED / "scisci"
 DEMO = ROOT / "corpora" / "demo"
+
+
+# The default labeling model is the best one `litlab models pull` installed. Tests that do
+# not name a model get the bundled SmolLM2-135M (fast) whatever this machine has pulled;
+# tests of the pulled models take ``installed_models`` (the folder as configured).
+INSTALLED_MODELS = Path(os.environ["LITLAB_MODELS"]) if os.environ.get("LITLAB_MODELS") else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_installed_models(tmp_path_factory):
+    from litlab.settings import default_models_dir
+
+    global INSTALLED_MODELS
+    INSTALLED_MODELS = INSTALLED_MODELS or default_models_dir()
+    patch = pytest.MonkeyPatch()
+    patch.setenv("LITLAB_MODELS", str(tmp_path_factory.mktemp("no-installed-models")))
+    yield
+    patch.undo()
+
+
+@pytest.fixture
+def installed_models() -> Path:
+    """The models folder `litlab models pull` installed into (``make test`` pulls)."""
+    return INSTALLED_MODELS
 
 
 def free_port() -> int:

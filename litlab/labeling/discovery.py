@@ -190,9 +190,14 @@ def _probe_one(client, url: str, model: str) -> ModelEntry:
                       "text only: answers are parsed and recorded as generated")
 
 
-def list_models(base_urls=(), gguf_paths=(), api_key: str | None = None) -> list[ModelEntry]:
-    """Everything that can label here, bundled first."""
-    entries = bundled() + hf_cache_models() + gguf_models(gguf_paths) + ollama_models()
+def list_models(base_urls=(), gguf_paths=(), api_key: str | None = None,
+                models_dir: Path | None = None) -> list[ModelEntry]:
+    """Everything that can label here, installed catalogue models (best first) and the
+    bundled model first."""
+    from litlab.labeling.catalogue import installed_entries
+
+    entries = installed_entries(models_dir) + bundled() + hf_cache_models() + \
+        gguf_models(gguf_paths) + ollama_models()
     for url in base_urls:
         entries += probe_server(url, api_key)
     return entries

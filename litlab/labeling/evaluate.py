@@ -87,6 +87,9 @@ def evaluate_run(con: duckdb.DuckDBPyConnection, run_id: int, gold_path: Path | 
     unusable = unusable_labels(con, run_id)
     if unusable:  # stored before answers were checked: never scored as labels
         result["unusable_labels"] = unusable
+    from litlab.labeling.calibration import calibrated_figures
+
+    result.update(calibrated_figures(con, run_id, both, options))
     if validation is not None:
         result["validation"] = validation
     if plot_path:

@@ -12,7 +12,7 @@ import math
 import random
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Callable
 
@@ -53,6 +53,7 @@ class RunResult:
     status: str
     seconds: float
     unscorable: int = 0
+    calibration: list[dict] = field(default_factory=list)  # per run, calibration.calibrate_run
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -89,7 +90,9 @@ def create_runs(con, questions: list[Question], scope: str, record_ids: list[int
                   "normalised over the options", "evidence": "similarity", "device":
                   backend_info.get("device"), "dtype": backend_info.get("dtype"),
                   "base_url": backend_info.get("base_url"),
-                  "llm": settings.model}  # as given (--llm): what a resume loads again
+                  # what a resume loads again: the model resolved (a "default" may name
+                  # another model once a better one is installed), else --llm as given
+                  "llm": backend_info.get("llm") or settings.model}
     # What `litlab label --resume RUN` alone needs to reach the same servers again.
     parameters.update({k: backend_info[k] for k in ("base_urls", "concurrency", "timeout_s")
                        if backend_info.get(k) is not None})
@@ -304,9 +307,15 @@ def load_backend(settings: LabelSettings):
         from litlab.labeling.discovery import resolve_ollama
 
         backend, model, urls = "openai", *resolve_ollama(model.removeprefix("ollama:"))
+    if backend == "llama.cpp":
+        from litlab.labeling.backends.llama_cpp_backend import runs_in_llama_cpp
+
+        # A Hugging Face id or folder is not a GGUF: the transformers backend loads it.
+        backend = backend if runs_in_llama_cpp(model) else "transformers"
     return LLM_BACKENDS.create(backend, model=model, device=settings.device,
                                base_url=urls[0] if urls else None, base_urls=urls,
                                api_key=settings.api_key,
                                max_context_tokens=settings.max_context_tokens,
                                batch_size=settings.batch_size, concurrency=settings.concurrency,
-                               timeout_s=settings.timeout_s, retries=settings.retries)
+                               timeout_s=settings.timeout_s, retries=settings.retries,
+                               models_dir=settings.models_dir, threads=settings.threads)

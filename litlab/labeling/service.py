@@ -69,7 +69,17 @@ def start(con: duckdb.DuckDBPyConnection, backend, settings: Settings, questions
               for q in parsed]
     record_ids = select_records(con, filters or Filters(), limit, sample, settings.label.seed)
     run_ids = create_runs(con, parsed, scope, record_ids, backend.describe(), settings.label, names)
-    return execute(con, run_ids, backend, settings.label, settings.index, progress, should_stop)
+    result = execute(con, run_ids, backend, settings.label, settings.index, progress, should_stop)
+    return calibrated(con, result)
+
+
+def calibrated(con: duckdb.DuckDBPyConnection, result: RunResult) -> RunResult:
+    """Each finished run calibrated on the reviews of its question (or told it is not)."""
+    from litlab.labeling.calibration import calibrate_run
+
+    if result.status == "done":
+        result.calibration = [calibrate_run(con, run_id) for run_id in result.run_ids]
+    return result
 
 
 SERVED = ("openai", "vllm")  # backends whose run records how to reach the model again
@@ -118,7 +128,8 @@ def resume(con: duckdb.DuckDBPyConnection, backend, settings: Settings, run_id: 
         raise LitlabError(f"run {run_id} was made with {row[1]}; resume it with the same model")
     siblings = [r for (r,) in con.execute(
         "SELECT run_id FROM label_runs WHERE started_at = ? ORDER BY run_id", [row[0]]).fetchall()]
-    return execute(con, siblings, backend, settings.label, settings.index, progress, should_stop)
+    return calibrated(con, execute(con, siblings, backend, settings.label, settings.index,
+                                   progress, should_stop))
 
 
 def runs_table(con: duckdb.DuckDBPyConnection, orphans_interrupted: bool = False

@@ -39,6 +39,9 @@ def register_builtins(registry: Registry) -> None:
     from litlab.labeling.backends.local import TransformersBackend
     from litlab.labeling.backends.openai_http import OpenAICompatibleBackend
 
+    from litlab.labeling.backends.llama_cpp_backend import LlamaCppBackend
+
+    registry.register("llama.cpp", LlamaCppBackend)  # imports llama_cpp when created
     registry.register("transformers", TransformersBackend)
     registry.register("openai", OpenAICompatibleBackend)
 
