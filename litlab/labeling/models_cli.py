@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 from typer.core import TyperGroup
+from litlab.terminal import echo
 
 
 class _ListingByDefault(TyperGroup):
@@ -40,7 +41,7 @@ def list_models(
     from litlab.labeling.discovery import format_models, list_models as listed
 
     entries = listed(base_url or (), gguf or (), models_dir=_models_dir())
-    typer.echo(json.dumps([e.to_dict() for e in entries], indent=2) if as_json
+    echo(json.dumps([e.to_dict() for e in entries], indent=2) if as_json
                else format_models(entries))
 
 
@@ -50,7 +51,7 @@ def catalogue(as_json: bool = typer.Option(False, "--json")):
     from litlab.labeling.catalogue import catalogue_table, format_catalogue
 
     rows = catalogue_table(_models_dir())
-    typer.echo(json.dumps(rows, indent=2) if as_json else format_catalogue(rows))
+    echo(json.dumps(rows, indent=2) if as_json else format_catalogue(rows))
 
 
 @models_app.command("pull")
@@ -63,7 +64,7 @@ def pull(name: str = typer.Argument(..., help="A catalogue name (`litlab models 
     from litlab.labeling.catalogue import pull as pull_model
 
     result = pull_model(name, _models_dir(), None if as_json else tqdm_progress, accept_licence)
-    typer.echo(json.dumps(result) if as_json else
+    echo(json.dumps(result) if as_json else
                f"{result['name']}: {result['status']} at {result['path']} "
                f"({result['size_bytes'] / 1e9:.2f} GB, SHA-256 checked); licence: "
                f"{result['licence']}")
