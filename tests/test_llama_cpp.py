@@ -87,7 +87,8 @@ def test_pulled_qwen_1_5b_ranks_real_abstracts(tmp_path, installed_models):
 
     if installed_path(installed_models, "qwen2.5-coder-1.5b-instruct") is None:
         pytest.skip("litlab models pull qwen2.5-coder-1.5b-instruct (make test pulls it)")
-    settings = Settings(label=LabelSettings(models_dir=installed_models))
+    settings = Settings(label=LabelSettings(backend="llama.cpp", model="default",
+                                            models_dir=installed_models))
     with litlab.open(tmp_path / "c.duckdb", settings) as corpus:
         corpus.ingest([DEMO / "scopus_demo.csv"])
         truth = demo_truth(corpus)

@@ -140,7 +140,9 @@ def apply(calibration: dict | None, probabilities: list[float]) -> list[float]:
 def stored(con: duckdb.DuckDBPyConnection, run_id: int) -> dict | None:
     """The calibration recorded in a run's parameters, or None."""
     row = con.execute("SELECT parameters FROM label_runs WHERE run_id = ?", [run_id]).fetchone()
-    return json.loads(row[0] or "{}").get("calibration") if row else None
+    found = json.loads(row[0] or "{}").get("calibration") if row else None
+    # A classifier run records its own (out-of-fold) calibration as text: not one of ours.
+    return found if isinstance(found, dict) else None
 
 
 def calibrate_run(con: duckdb.DuckDBPyConnection, run_id: int, write: bool = True) -> dict:
