@@ -20,7 +20,8 @@ _UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202
 
 
 def _escape(match: re.Match) -> str:
-    # \uXXXX for all: the same text in a JSON string stays valid JSON of the same value.
+    # The four-hex-digit \u form for every character: inside a JSON string it stays valid
+    # JSON of the same value.
     return f"\\u{ord(match.group()):04x}"
 
 
